@@ -1,0 +1,441 @@
+/* pr-firmware-store.c — answers "what file is that?" from the store, never beyond it
+ *
+ * Files are opened beneath the store root with openat2(RESOLVE_BENEATH), so
+ * neither ".." nor a symlink can lead outside. Each file is mapped once and the
+ * mapping shared by every client until the file changes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "pr-classifier.h"
+#include "pr-error.h"
+#include "pr-firmware-store.h"
+#include "pr-master-config.h"
+#include "pr-models.h"
+#include "pr-store-path.h"
+
+#define MAX_CACHED_FILES 512
+#define ZERO_MAC_CFG     "000000000000.cfg"
+
+typedef struct {
+  dev_t    dev;
+  ino_t    ino;
+  off_t    size;
+  gint64   mtime_ns;
+  GBytes  *contents;
+} CachedMapping;
+
+struct _PrFirmwareStore
+{
+  GObject     parent_instance;
+  char       *root;
+  gboolean    keep_master_config;
+  GHashTable *mappings;        /* "dev:ino" → CachedMapping */
+  GBytes     *generated;       /* master config for the tree below */
+  ino_t       generated_ino;
+  gint64      generated_mtime_ns;
+  GMutex      lock;            /* lookups may come from threads (importer checks) */
+};
+
+G_DEFINE_FINAL_TYPE (PrFirmwareStore, pr_firmware_store, G_TYPE_OBJECT)
+
+PrStoreFile *
+pr_store_file_ref (PrStoreFile *file)
+{
+  g_atomic_int_inc (&file->ref_count);
+  return file;
+}
+
+void
+pr_store_file_unref (PrStoreFile *file)
+{
+  if (!g_atomic_int_dec_and_test (&file->ref_count))
+    return;
+  g_free (file->name);
+  g_bytes_unref (file->contents);
+  g_free (file);
+}
+
+static PrStoreFile *
+store_file_new (const char *name, GBytes *contents, gboolean generated)
+{
+  PrStoreFile *file = g_new0 (PrStoreFile, 1);
+  const char *dot = strrchr (name, '.');
+
+  file->ref_count = 1;
+  file->name = g_strdup (name);
+  file->contents = g_bytes_ref (contents);
+  file->generated = generated;
+  file->content_type = "application/octet-stream";
+  if (dot == NULL)
+    return file;
+  if (g_ascii_strcasecmp (dot, ".cfg") == 0 || g_ascii_strcasecmp (dot, ".xml") == 0)
+    file->content_type = "text/xml";
+  else if (g_ascii_strcasecmp (dot, ".ver") == 0 || g_ascii_strcasecmp (dot, ".txt") == 0 ||
+           g_ascii_strcasecmp (dot, ".log") == 0)
+    file->content_type = "text/plain";
+  else if (g_ascii_strcasecmp (dot, ".wav") == 0)
+    file->content_type = "audio/x-wav";
+  else if (g_ascii_strcasecmp (dot, ".jpg") == 0 || g_ascii_strcasecmp (dot, ".jpeg") == 0)
+    file->content_type = "image/jpeg";
+  else if (g_ascii_strcasecmp (dot, ".bmp") == 0)
+    file->content_type = "image/bmp";
+  else if (g_ascii_strcasecmp (dot, ".png") == 0)
+    file->content_type = "image/png";
+  return file;
+}
+
+static void
+cached_mapping_free (gpointer data)
+{
+  CachedMapping *c = data;
+
+  g_bytes_unref (c->contents);
+  g_free (c);
+}
+
+/* Opening beneath the root */
+
+static int
+open_beneath (int dirfd, const char *relative)
+{
+  struct open_how how = {
+    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd = syscall (SYS_openat2, dirfd, relative, &how, sizeof how);
+
+  if (fd >= 0 || errno != ENOSYS)
+    return fd;
+
+  /* Kernels before 5.6: no symlinks at all, and the path was vetted already */
+  if (!pr_store_path_is_safe (relative))
+    {
+      errno = EPERM;
+      return -1;
+    }
+  return openat (dirfd, relative, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+}
+
+static GBytes *
+map_file (PrFirmwareStore *self, int fd, const struct stat *st)
+{
+  g_autofree char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino);
+  gint64 mtime_ns = (gint64) st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  CachedMapping *c;
+  g_autoptr(GMappedFile) mapped = NULL;
+
+  g_mutex_lock (&self->lock);
+  c = g_hash_table_lookup (self->mappings, key);
+  if (c != NULL && c->size == st->st_size && c->mtime_ns == mtime_ns)
+    {
+      GBytes *bytes = g_bytes_ref (c->contents);
+      g_mutex_unlock (&self->lock);
+      return bytes;
+    }
+  g_mutex_unlock (&self->lock);
+
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+  if (mapped == NULL)
+    return NULL;
+
+  c = g_new0 (CachedMapping, 1);
+  c->dev = st->st_dev;
+  c->ino = st->st_ino;
+  c->size = st->st_size;
+  c->mtime_ns = mtime_ns;
+  c->contents = g_mapped_file_get_bytes (mapped);
+
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_size (self->mappings) >= MAX_CACHED_FILES)
+    g_hash_table_remove_all (self->mappings);
+  g_hash_table_replace (self->mappings, g_steal_pointer (&key), c);
+  g_mutex_unlock (&self->lock);
+  return g_bytes_ref (c->contents);
+}
+
+static int
+open_root (PrFirmwareStore *self)
+{
+  return open (self->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* A regular file beneath the root, mapped; NULL if absent or not a file */
+static PrStoreFile *
+try_file (PrFirmwareStore *self, int rootfd, const char *relative)
+{
+  struct stat st;
+  g_autoptr(GBytes) bytes = NULL;
+  int fd = open_beneath (rootfd, relative);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return NULL;
+    }
+  bytes = map_file (self, fd, &st);
+  close (fd);
+  return bytes != NULL ? store_file_new (relative, bytes, FALSE) : NULL;
+}
+
+gboolean
+pr_firmware_store_has_file (PrFirmwareStore *self,
+                            const char      *relative)
+{
+  int rootfd = open_root (self);
+  struct stat st;
+  int fd;
+  gboolean found;
+
+  if (rootfd < 0)
+    return FALSE;
+  fd = open_beneath (rootfd, relative);
+  found = fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
+  if (fd >= 0)
+    close (fd);
+  close (rootfd);
+  return found;
+}
+
+/* Generated master config, cached until the store's root changes */
+static PrStoreFile *
+generated_master_config (PrFirmwareStore *self, int rootfd, const char *name)
+{
+  struct stat st;
+  gint64 mtime_ns;
+  PrStoreFile *file;
+
+  if (fstat (rootfd, &st) != 0)
+    return NULL;
+  mtime_ns = (gint64) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+
+  g_mutex_lock (&self->lock);
+  if (self->generated == NULL || self->generated_ino != st.st_ino || self->generated_mtime_ns != mtime_ns)
+    {
+      g_clear_pointer (&self->generated, g_bytes_unref);
+      self->generated = pr_master_config_generate (self->root);
+      self->generated_ino = st.st_ino;
+      self->generated_mtime_ns = mtime_ns;
+    }
+  file = store_file_new (name, self->generated, TRUE);
+  g_mutex_unlock (&self->lock);
+  return file;
+}
+
+static gboolean
+is_master_config_name (const char *name)
+{
+  return strlen (name) == 16 && g_str_has_suffix (name, ".cfg") &&
+         strspn (name, "0123456789abcdefABCDEF") == 12;
+}
+
+/* "<part>.rest" → length of "<part>." or 0 */
+static gsize
+part_prefix_length (const char *name)
+{
+  char part[15];
+
+  if (strlen (name) <= 15 || name[14] != '.')
+    return 0;
+  memcpy (part, name, 14);
+  part[14] = '\0';
+  return pr_models_is_part_number (part) ? 15 : 0;
+}
+
+static PrStoreFile *
+lookup_in_dir (PrFirmwareStore *self, int rootfd, const char *dir, const char *name)
+{
+  g_autofree char *lower = NULL;
+  g_autofree char *path = NULL;
+  gsize prefix = part_prefix_length (name);
+  PrStoreFile *file;
+
+#define JOIN(n) (dir != NULL ? g_build_filename (dir, (n), NULL) : g_strdup (n))
+
+  /* "<part>.<part>.X" → "<part>.X" */
+  if (prefix > 0 && part_prefix_length (name + prefix) == prefix && strncmp (name, name + prefix, prefix) == 0)
+    name += prefix;
+
+  path = JOIN (name);
+  if ((file = try_file (self, rootfd, path)) != NULL)
+    return file;
+
+  /* A MAC in a file name matches in any case */
+  if (strspn (name, "0123456789abcdefABCDEF") >= 12)
+    {
+      lower = g_strdup (name);
+      for (int i = 0; i < 12; i++)
+        lower[i] = g_ascii_tolower (lower[i]);
+      g_free (path);
+      path = JOIN (lower);
+      if ((file = try_file (self, rootfd, path)) != NULL)
+        return file;
+    }
+
+  /* "<part>.X" falls back to "X" */
+  if (prefix > 0)
+    {
+      g_free (path);
+      path = JOIN (name + prefix);
+      if ((file = try_file (self, rootfd, path)) != NULL)
+        return file;
+    }
+#undef JOIN
+  return NULL;
+}
+
+/* A phone's own "<mac>.cfg" placed in the store wins; "000000000000.cfg" is
+ * generated unless the bundle's is to be kept (issue 3). */
+static PrStoreFile *
+lookup_master_config (PrFirmwareStore *self, int rootfd, const char *name)
+{
+  PrStoreFile *file;
+
+  if (!g_str_has_prefix (name, "000000000000") && (file = lookup_in_dir (self, rootfd, NULL, name)) != NULL)
+    return file;
+  if (self->keep_master_config && (file = try_file (self, rootfd, ZERO_MAC_CFG)) != NULL)
+    return file;
+  return generated_master_config (self, rootfd, name);
+}
+
+PrStoreFile *
+pr_firmware_store_lookup (PrFirmwareStore *self,
+                          const char      *relative,
+                          GError         **error)
+{
+  g_autofree char *dir = NULL;
+  const char *name;
+  PrStoreFile *file = NULL;
+  int rootfd;
+
+  g_return_val_if_fail (PR_IS_FIRMWARE_STORE (self), NULL);
+
+  if (!pr_store_path_is_safe (relative))
+    {
+      g_set_error (error, PR_ERROR, PR_ERROR_FORBIDDEN_PATH, _("“%s” may not be served"), relative);
+      return NULL;
+    }
+  rootfd = open_root (self);
+  if (rootfd < 0)
+    {
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("The firmware store %s cannot be opened: %s"),
+                   self->root, g_strerror (errno));
+      return NULL;
+    }
+
+  name = strrchr (relative, '/');
+  if (name != NULL)
+    dir = g_strndup (relative, name++ - relative);
+  else
+    name = relative;
+
+  if (dir == NULL && is_master_config_name (name))
+    file = lookup_master_config (self, rootfd, name);
+  else
+    file = lookup_in_dir (self, rootfd, dir, name);
+  close (rootfd);
+
+  if (file == NULL)
+    g_set_error (error, PR_ERROR, PR_ERROR_NOT_FOUND, _("The store has no “%s”"), relative);
+  return file;
+}
+
+void
+pr_firmware_store_invalidate (PrFirmwareStore *self)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove_all (self->mappings);
+  g_clear_pointer (&self->generated, g_bytes_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+pr_firmware_store_set_keep_master_config (PrFirmwareStore *self,
+                                          gboolean         keep)
+{
+  self->keep_master_config = !!keep;
+}
+
+gboolean
+pr_firmware_store_get_keep_master_config (PrFirmwareStore *self)
+{
+  return self->keep_master_config;
+}
+
+const char *
+pr_firmware_store_get_root (PrFirmwareStore *self)
+{
+  return self->root;
+}
+
+char *
+pr_firmware_store_default_root (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "phone-rescue", "firmware", NULL);
+}
+
+static void
+pr_firmware_store_finalize (GObject *object)
+{
+  PrFirmwareStore *self = PR_FIRMWARE_STORE (object);
+
+  g_free (self->root);
+  g_hash_table_unref (self->mappings);
+  g_clear_pointer (&self->generated, g_bytes_unref);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (pr_firmware_store_parent_class)->finalize (object);
+}
+
+static void
+pr_firmware_store_class_init (PrFirmwareStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pr_firmware_store_finalize;
+}
+
+static void
+pr_firmware_store_init (PrFirmwareStore *self)
+{
+  self->mappings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_mapping_free);
+  g_mutex_init (&self->lock);
+}
+
+PrFirmwareStore *
+pr_firmware_store_new (const char *root,
+                       GError    **error)
+{
+  g_autoptr(PrFirmwareStore) self = NULL;
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  absolute = g_canonicalize_filename (root, NULL);
+  if (g_mkdir_with_parents (absolute, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("The firmware store %s cannot be created: %s"),
+                   absolute, g_strerror (saved));
+      return NULL;
+    }
+  if (!g_file_test (absolute, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("The firmware store %s is not a folder"), absolute);
+      return NULL;
+    }
+  self = g_object_new (PR_TYPE_FIRMWARE_STORE, NULL);
+  self->root = g_steal_pointer (&absolute);
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,159 @@
+/* pr-json.c — one JSON object per line, for scripts reading the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "pr-json.h"
+
+#include "pr-types.h"
+
+struct _PrJsonObject
+{
+  GString *buffer;
+};
+
+void
+pr_json_append_escaped (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
+    {
+      switch (*c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*c < 0x20 || *c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", *c);
+          else
+            g_string_append_c (out, *c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Bytes that are not UTF-8 (a hostile User-Agent) become U+FFFD */
+static void
+append_string_value (GString *out, const char *value)
+{
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+  pr_json_append_escaped (out, valid);
+}
+
+char *
+pr_json_time_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
+}
+
+PrJsonObject *
+pr_json_object_new_event (const char *event)
+{
+  PrJsonObject *obj = g_new0 (PrJsonObject, 1);
+  g_autofree char *time = pr_json_time_now ();
+
+  obj->buffer = g_string_new ("{\"event\":");
+  pr_json_append_escaped (obj->buffer, event);
+  g_string_append (obj->buffer, ",\"time\":");
+  pr_json_append_escaped (obj->buffer, time);
+  return obj;
+}
+
+static void
+add_key (PrJsonObject *obj, const char *key)
+{
+  g_string_append_c (obj->buffer, ',');
+  pr_json_append_escaped (obj->buffer, key);
+  g_string_append_c (obj->buffer, ':');
+}
+
+void
+pr_json_object_add_string (PrJsonObject *obj, const char *key, const char *value)
+{
+  add_key (obj, key);
+  if (value == NULL)
+    g_string_append (obj->buffer, "null");
+  else
+    append_string_value (obj->buffer, value);
+}
+
+void
+pr_json_object_add_int (PrJsonObject *obj, const char *key, gint64 value)
+{
+  add_key (obj, key);
+  g_string_append_printf (obj->buffer, "%" G_GINT64_FORMAT, value);
+}
+
+void
+pr_json_object_add_bool (PrJsonObject *obj, const char *key, gboolean value)
+{
+  add_key (obj, key);
+  g_string_append (obj->buffer, value ? "true" : "false");
+}
+
+void
+pr_json_object_add_null (PrJsonObject *obj, const char *key)
+{
+  add_key (obj, key);
+  g_string_append (obj->buffer, "null");
+}
+
+void
+pr_json_object_add_raw (PrJsonObject *obj, const char *key, const char *json)
+{
+  add_key (obj, key);
+  g_string_append (obj->buffer, json);
+}
+
+char *
+pr_json_object_finish (PrJsonObject *obj)
+{
+  GString *buffer = obj->buffer;
+
+  g_free (obj);
+  g_string_append_c (buffer, '}');
+  return g_string_free (buffer, FALSE);
+}
+
+char *
+pr_json_phone_event (PrPhone *phone)
+{
+  PrJsonObject *obj = pr_json_object_new_event ("phone");
+
+  pr_json_object_add_int (obj, "id", pr_phone_get_id (phone));
+  pr_json_object_add_string (obj, "ip", pr_phone_get_ip (phone));
+  pr_json_object_add_string (obj, "mac", pr_phone_get_mac (phone));
+  pr_json_object_add_string (obj, "model", pr_phone_get_model_name (phone));
+  pr_json_object_add_string (obj, "part", pr_phone_get_part (phone));
+  pr_json_object_add_string (obj, "stage", pr_stage_to_string (pr_phone_get_stage (phone)));
+  pr_json_object_add_string (obj, "reason", pr_phone_get_reason (phone));
+  pr_json_object_add_string (obj, "note", pr_phone_get_note (phone));
+  pr_json_object_add_string (obj, "file", pr_phone_get_current_file (phone));
+  pr_json_object_add_int (obj, "bytes", pr_phone_get_bytes_sent (phone));
+  pr_json_object_add_int (obj, "total", pr_phone_get_bytes_total (phone));
+  pr_json_object_add_string (obj, "bootrom_version", pr_phone_get_bootrom_version (phone));
+  pr_json_object_add_string (obj, "app_version", pr_phone_get_app_version (phone));
+  pr_json_object_add_bool (obj, "interrupted", pr_phone_get_interrupted (phone));
+  return pr_json_object_finish (obj);
+}
+
+char *
+pr_json_request_event (PrRequestRecord *record)
+{
+  PrJsonObject *obj = pr_json_object_new_event ("request");
+
+  pr_json_object_add_string (obj, "ip", pr_request_record_get_ip (record));
+  pr_json_object_add_string (obj, "method", pr_request_record_get_method (record));
+  pr_json_object_add_string (obj, "path", pr_request_record_get_path (record));
+  pr_json_object_add_int (obj, "status", pr_request_record_get_status (record));
+  pr_json_object_add_string (obj, "user_agent", pr_request_record_get_user_agent (record));
+  pr_json_object_add_int (obj, "bytes", pr_request_record_get_bytes (record));
+  pr_json_object_add_bool (obj, "complete", pr_request_record_get_complete (record));
+  return pr_json_object_finish (obj);
+}

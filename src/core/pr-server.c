@@ -1,0 +1,698 @@
+/* pr-server.c — the rescue server: files out, phone logs in, events to the registry
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
+#include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pr-classifier.h"
+#include "pr-error.h"
+#include "pr-server.h"
+#include "pr-store-path.h"
+
+#define EXCHANGE_KEY "pr-exchange"
+
+struct _PrServer
+{
+  GObject          parent_instance;
+  SoupServer      *soup;
+  PrFirmwareStore *store;
+  PrPhoneRegistry *registry;
+  char            *uploads_dir;
+  gsize            upload_limit;
+  guint            idle_timeout;
+  guint            port;
+  GPtrArray       *addresses;        /* bound address strings */
+  guint            foreign_requests;
+};
+
+G_DEFINE_FINAL_TYPE (PrServer, pr_server, G_TYPE_OBJECT)
+
+enum {
+  REQUEST_FINISHED,
+  WARNING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What we remember about one request while it is answered */
+typedef struct {
+  char          *ip;
+  char          *method;
+  char          *path;        /* raw request path, as logged */
+  char          *user_agent;
+  PrRequestInfo  info;        /* info.basename points into path */
+  guint          status;
+  goffset        body_length; /* bytes the response body should have */
+  goffset        bytes_sent;
+  gboolean       reported;
+  /* PUT uploads */
+  GOutputStream *upload;
+  char          *upload_tmp;
+  char          *upload_final;
+  goffset        upload_bytes;
+  gboolean       upload_too_big;
+} Exchange;
+
+static void
+exchange_free (gpointer data)
+{
+  Exchange *ex = data;
+
+  if (ex->upload != NULL)
+    {
+      g_output_stream_close (ex->upload, NULL, NULL);
+      g_object_unref (ex->upload);
+    }
+  if (ex->upload_tmp != NULL)
+    g_unlink (ex->upload_tmp);
+  g_free (ex->upload_tmp);
+  g_free (ex->upload_final);
+  g_free (ex->ip);
+  g_free (ex->method);
+  g_free (ex->path);
+  g_free (ex->user_agent);
+  g_free (ex);
+}
+
+static Exchange *
+exchange_for (SoupServerMessage *msg)
+{
+  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  GUri *uri;
+  SoupMessageHeaders *headers;
+
+  if (ex != NULL)
+    return ex;
+  ex = g_new0 (Exchange, 1);
+  uri = soup_server_message_get_uri (msg);
+  headers = soup_server_message_get_request_headers (msg);
+  ex->ip = g_strdup (soup_server_message_get_remote_host (msg));
+  ex->method = g_strdup (soup_server_message_get_method (msg));
+  ex->path = g_strdup (uri != NULL ? g_uri_get_path (uri) : "");
+  ex->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+  pr_classify (ex->method, ex->path, ex->user_agent, &ex->info);
+  g_object_set_data_full (G_OBJECT (msg), EXCHANGE_KEY, ex, exchange_free);
+  return ex;
+}
+
+/* Reporting */
+
+static void
+report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
+{
+  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  g_autoptr(PrRequestRecord) record = NULL;
+  gboolean complete;
+
+  if (ex == NULL || ex->reported)
+    return;
+  ex->reported = TRUE;
+  if (ex->status == 0)
+    ex->status = soup_server_message_get_status (msg);
+  complete = !aborted && (g_strcmp0 (ex->method, "GET") != 0 || ex->bytes_sent >= ex->body_length);
+
+  pr_phone_registry_request_finished (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
+                                      &ex->info, ex->status, ex->bytes_sent, complete);
+  if (!ex->info.is_phone)
+    self->foreign_requests++;
+  record = pr_request_record_new (g_get_real_time (), ex->ip, ex->method, ex->path, ex->status,
+                                  ex->bytes_sent, ex->user_agent, complete);
+  g_signal_emit (self, signals[REQUEST_FINISHED], 0, record, ex->info.is_phone);
+}
+
+static void
+on_request_started (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    PrServer          *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* libsoup 3.2 has no idle timeout: a silent or slow client is dropped */
+  if (socket != NULL && self->idle_timeout > 0)
+    g_socket_set_timeout (socket, self->idle_timeout);
+}
+
+static void
+on_request_finished (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     PrServer          *self)
+{
+  report_finished (self, msg, FALSE);
+}
+
+static void
+on_request_aborted (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    PrServer          *self)
+{
+  report_finished (self, msg, TRUE);
+}
+
+static void
+on_wrote_body_data (SoupServerMessage *msg,
+                    guint              chunk_size,
+                    PrServer          *self)
+{
+  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+
+  if (ex == NULL)
+    return;
+  ex->bytes_sent += chunk_size;
+  pr_phone_registry_progress (self->registry, ex->ip, ex->bytes_sent);
+}
+
+/* GET and HEAD */
+
+static void
+respond_error (SoupServerMessage *msg, Exchange *ex, guint status)
+{
+  ex->status = status;
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), 0);
+}
+
+/* One satisfiable range → 206; several or malformed → the whole file (and the
+ * Range header is dropped so libsoup does not flatten the body); past the end → 416 */
+static gboolean
+pick_range (SoupServerMessage *msg, goffset total, goffset *start, goffset *length, guint *status)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupRange *ranges = NULL;
+  int n = 0;
+  gboolean ok;
+
+  *start = 0;
+  *length = total;
+  *status = SOUP_STATUS_OK;
+  if (soup_message_headers_get_one (request, "Range") == NULL)
+    return TRUE;
+
+  ok = total > 0 && soup_message_headers_get_ranges (request, total, &ranges, &n);
+  if (ok && n == 1 && ranges[0].start >= total)
+    *status = SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE;
+  else if (ok && n == 1)
+    {
+      *start = ranges[0].start;
+      *length = MIN (ranges[0].end, total - 1) - ranges[0].start + 1;
+      *status = SOUP_STATUS_PARTIAL_CONTENT;
+    }
+  if (ranges != NULL)
+    soup_message_headers_free_ranges (request, ranges);
+  soup_message_headers_remove (request, "Range");
+  return *status != SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE;
+}
+
+static void
+serve_file (PrServer *self, SoupServerMessage *msg, Exchange *ex, PrStoreFile *file)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  goffset total = g_bytes_get_size (file->contents);
+  goffset start, length;
+  guint status;
+
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  soup_message_headers_set_content_type (headers, file->content_type, NULL);
+  if (!pick_range (msg, total, &start, &length, &status))
+    {
+      g_autofree char *range = g_strdup_printf ("bytes */%" G_GOFFSET_FORMAT, total);
+      respond_error (msg, ex, status);
+      soup_message_headers_replace (headers, "Content-Range", range);
+      return;
+    }
+  if (status == SOUP_STATUS_PARTIAL_CONTENT)
+    soup_message_headers_set_content_range (headers, start, start + length - 1, total);
+
+  ex->status = status;
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CONTENT_LENGTH);
+  soup_message_headers_set_content_length (headers, length);
+  if (g_str_equal (ex->method, "GET") && length > 0)
+    {
+      g_autoptr(GBytes) slice = g_bytes_new_from_bytes (file->contents, start, length);
+
+      ex->body_length = length;
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
+      g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
+    }
+}
+
+static void
+handle_get (PrServer *self, SoupServerMessage *msg, Exchange *ex)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *relative = pr_store_path_from_request (ex->path, &error);
+  g_autoptr(PrStoreFile) file = NULL;
+
+  if (relative != NULL)
+    file = pr_firmware_store_lookup (self->store, relative, &error);
+
+  if (file != NULL)
+    serve_file (self, msg, ex, file);
+  else
+    respond_error (msg, ex, g_error_matches (error, PR_ERROR, PR_ERROR_FORBIDDEN_PATH)
+                            ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_NOT_FOUND);
+
+  pr_phone_registry_request_started (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
+                                     &ex->info, ex->status, ex->body_length,
+                                     file != NULL ? file->name : NULL);
+}
+
+/* PUT: the phone's own uploads, into uploads/<mac>/ */
+
+static gboolean
+is_upload_name (const PrRequestInfo *info)
+{
+  static const char *const suffixes[] = { "boot.log", "app.log", "phone.cfg", "directory.xml", "calls.xml", NULL };
+
+  if (info->mac[0] == '\0' || strlen (info->basename) < 14 || info->basename[12] != '-')
+    return FALSE;
+  return g_strv_contains (suffixes, info->basename + 13);
+}
+
+static gboolean
+open_upload (PrServer *self, Exchange *ex, GError **error)
+{
+  g_autofree char *dir = g_build_filename (self->uploads_dir, ex->info.mac, NULL);
+  g_autofree char *template = NULL;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot create %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  template = g_build_filename (dir, ".upload-XXXXXX", NULL);
+  fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write in %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  ex->upload = g_unix_output_stream_new (fd, TRUE);
+  ex->upload_tmp = g_steal_pointer (&template);
+  /* The lowercase MAC spelling, whatever the phone sent */
+  ex->upload_final = g_strdup_printf ("%s/%s-%s", dir, ex->info.mac, ex->info.basename + 13);
+  return TRUE;
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              PrServer          *self)
+{
+  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  gsize size = g_bytes_get_size (chunk);
+
+  if (ex == NULL || ex->upload == NULL || ex->upload_too_big)
+    return;
+  ex->upload_bytes += size;
+  if ((gsize) ex->upload_bytes > self->upload_limit)
+    {
+      ex->upload_too_big = TRUE;   /* keep reading, stop writing; answered 413 */
+      return;
+    }
+  if (!g_output_stream_write_all (ex->upload, g_bytes_get_data (chunk, NULL), size, NULL, NULL, NULL))
+    ex->upload_too_big = TRUE;
+}
+
+static void
+early_put (PrServer *self, SoupServerMessage *msg, Exchange *ex)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset declared = soup_message_headers_get_content_length (headers);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *relative = pr_store_path_from_request (ex->path, NULL);
+
+  if (relative == NULL || !is_upload_name (&ex->info))
+    {
+      respond_error (msg, ex, SOUP_STATUS_FORBIDDEN);
+      return;
+    }
+  if (declared > 0 && (gsize) declared > self->upload_limit)
+    {
+      respond_error (msg, ex, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+      return;
+    }
+  if (!open_upload (self, ex, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("A phone’s upload was refused: %s"), error->message);
+      g_signal_emit (self, signals[WARNING], 0, message);
+      respond_error (msg, ex, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+      return;
+    }
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
+}
+
+static void
+finish_put (PrServer *self, SoupServerMessage *msg, Exchange *ex)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (ex->upload == NULL)
+    {
+      respond_error (msg, ex, SOUP_STATUS_FORBIDDEN);
+      return;
+    }
+  if (!g_output_stream_close (ex->upload, NULL, &error) || ex->upload_too_big)
+    {
+      respond_error (msg, ex, ex->upload_too_big ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
+                                                 : SOUP_STATUS_INTERNAL_SERVER_ERROR);
+      return;
+    }
+  g_clear_object (&ex->upload);
+  if (g_rename (ex->upload_tmp, ex->upload_final) != 0)
+    {
+      respond_error (msg, ex, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+      return;
+    }
+  g_clear_pointer (&ex->upload_tmp, g_free);
+
+  ex->status = SOUP_STATUS_CREATED;
+  soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), 0);
+
+  pr_phone_registry_request_started (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
+                                     &ex->info, ex->status, 0, NULL);
+  if (g_file_get_contents (ex->upload_final, &data, &length, NULL))
+    contents = g_bytes_new_take (g_steal_pointer (&data), length);
+  pr_phone_registry_upload_stored (self->registry, ex->ip, &ex->info, ex->upload_final, contents);
+}
+
+static void
+early_handler (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Exchange *ex = exchange_for (msg);
+
+  if (g_str_equal (ex->method, "PUT"))
+    early_put (user_data, msg, ex);
+}
+
+static void
+main_handler (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  PrServer *self = user_data;
+  Exchange *ex = exchange_for (msg);
+
+  if (g_str_equal (ex->method, "GET") || g_str_equal (ex->method, "HEAD"))
+    handle_get (self, msg, ex);
+  else if (g_str_equal (ex->method, "PUT"))
+    finish_put (self, msg, ex);
+  else
+    {
+      respond_error (msg, ex, SOUP_STATUS_METHOD_NOT_ALLOWED);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD, PUT");
+    }
+}
+
+/* Listening */
+
+char *
+pr_server_address_for_phone (const char *address,
+                             guint       port)
+{
+  gboolean v6 = strchr (address, ':') != NULL;
+
+  if (port == 80)
+    return g_strdup (address);
+  return g_strdup_printf (v6 ? "http://[%s]:%u" : "http://%s:%u", address, port);
+}
+
+static void
+set_listen_error (GError **error, int err, const char *address, guint port)
+{
+  g_autofree char *fallback = pr_server_address_for_phone (address, PR_FALLBACK_PORT);
+
+  switch (err)
+    {
+    case EACCES:
+    case EPERM:
+      g_set_error (error, PR_ERROR, PR_ERROR_PORT_PRIVILEGED,
+                   _("Port %u needs privileges this program does not have. Use port %u and enter %s as the server address on the phone, "
+                     "or allow ordinary programs to use port %u with: sudo sysctl net.ipv4.ip_unprivileged_port_start=%u"),
+                   port, PR_FALLBACK_PORT, fallback, port, port);
+      break;
+    case EADDRINUSE:
+      g_set_error (error, PR_ERROR, PR_ERROR_PORT_BUSY,
+                   _("Port %u on %s is already used by another program (a web server?). Stop that program, "
+                     "or use port %u and enter %s as the server address on the phone."),
+                   port, address, PR_FALLBACK_PORT, fallback);
+      break;
+    case EADDRNOTAVAIL:
+      g_set_error (error, PR_ERROR, PR_ERROR_ADDRESS_UNAVAILABLE,
+                   _("The address %s is not on this computer (any more). Check the network connection and pick the address again."),
+                   address);
+      break;
+    default:
+      g_set_error (error, PR_ERROR, PR_ERROR_FAILED, _("Cannot listen on %s port %u: %s"),
+                   address, port, g_strerror (err));
+    }
+}
+
+/* A listening socket on exactly @address, with errno-precise errors */
+static GSocket *
+bind_socket (const char *address, guint port, GError **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  struct sockaddr_storage storage;
+  gsize size;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  int fd, one = 1;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, PR_ERROR, PR_ERROR_INVALID_ADDRESS, _("“%s” is not an IP address"), address);
+      return NULL;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  size = g_socket_address_get_native_size (socket_address);
+  if (!g_socket_address_to_native (socket_address, &storage, sizeof storage, error))
+    return NULL;
+
+  fd = socket (storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      set_listen_error (error, errno, address, port);
+      return NULL;
+    }
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (storage.ss_family == AF_INET6)
+    setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (bind (fd, (struct sockaddr *) &storage, size) != 0 || listen (fd, 1024) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      set_listen_error (error, saved, address, port);
+      return NULL;
+    }
+  return g_socket_new_from_fd (fd, error);
+}
+
+gboolean
+pr_server_listen (PrServer   *self,
+                  const char *address,
+                  guint       port,
+                  GError    **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  g_return_val_if_fail (PR_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  /* Several addresses share one port; port 0 picks it on the first */
+  if (port == 0 && self->port != 0)
+    port = self->port;
+  socket = bind_socket (address, port, error);
+  if (socket == NULL)
+    return FALSE;
+  if (!soup_server_listen_socket (self->soup, socket, 0, error))
+    return FALSE;
+
+  local = g_socket_get_local_address (socket, NULL);
+  if (local != NULL)
+    self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  g_ptr_array_add (self->addresses, g_strdup (address));
+  return TRUE;
+}
+
+void
+pr_server_stop (PrServer *self)
+{
+  soup_server_disconnect (self->soup);
+  g_ptr_array_set_size (self->addresses, 0);
+  self->port = 0;
+}
+
+gboolean
+pr_server_is_listening (PrServer *self)
+{
+  return self->addresses->len > 0;
+}
+
+guint
+pr_server_get_port (PrServer *self)
+{
+  return self->port;
+}
+
+GStrv
+pr_server_get_urls (PrServer *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->addresses->len; i++)
+    {
+      const char *address = g_ptr_array_index (self->addresses, i);
+      gboolean v6 = strchr (address, ':') != NULL;
+
+      g_autofree char *url = g_strdup_printf (v6 ? "http://[%s]:%u/" : "http://%s:%u/", address, self->port);
+
+      g_strv_builder_add (builder, url);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Settings */
+
+char *
+pr_server_default_uploads_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "phone-rescue", "uploads", NULL);
+}
+
+void
+pr_server_set_uploads_dir (PrServer *self, const char *dir)
+{
+  g_free (self->uploads_dir);
+  self->uploads_dir = dir != NULL ? g_canonicalize_filename (dir, NULL) : pr_server_default_uploads_dir ();
+}
+
+const char *
+pr_server_get_uploads_dir (PrServer *self)
+{
+  return self->uploads_dir;
+}
+
+void
+pr_server_set_upload_limit (PrServer *self, gsize bytes)
+{
+  self->upload_limit = bytes;
+}
+
+void
+pr_server_set_idle_timeout (PrServer *self, guint seconds)
+{
+  self->idle_timeout = seconds;
+}
+
+PrFirmwareStore *
+pr_server_get_store (PrServer *self)
+{
+  return self->store;
+}
+
+PrPhoneRegistry *
+pr_server_get_registry (PrServer *self)
+{
+  return self->registry;
+}
+
+guint
+pr_server_get_foreign_requests (PrServer *self)
+{
+  return self->foreign_requests;
+}
+
+static void
+pr_server_dispose (GObject *object)
+{
+  PrServer *self = PR_SERVER (object);
+
+  if (self->soup != NULL)
+    {
+      soup_server_disconnect (self->soup);
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+    }
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+  g_clear_object (&self->registry);
+  G_OBJECT_CLASS (pr_server_parent_class)->dispose (object);
+}
+
+static void
+pr_server_finalize (GObject *object)
+{
+  PrServer *self = PR_SERVER (object);
+
+  g_free (self->uploads_dir);
+  g_ptr_array_unref (self->addresses);
+  G_OBJECT_CLASS (pr_server_parent_class)->finalize (object);
+}
+
+static void
+pr_server_class_init (PrServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pr_server_dispose;
+  object_class->finalize = pr_server_finalize;
+
+  signals[REQUEST_FINISHED] = g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                            PR_TYPE_REQUEST_RECORD, G_TYPE_BOOLEAN);
+  signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+pr_server_init (PrServer *self)
+{
+  self->addresses = g_ptr_array_new_with_free_func (g_free);
+  self->upload_limit = PR_DEFAULT_UPLOAD_LIMIT;
+  self->idle_timeout = PR_DEFAULT_IDLE_TIMEOUT;
+  self->uploads_dir = pr_server_default_uploads_dir ();
+}
+
+PrServer *
+pr_server_new (PrFirmwareStore *store,
+               PrPhoneRegistry *registry)
+{
+  PrServer *self = g_object_new (PR_TYPE_SERVER, NULL);
+
+  self->store = g_object_ref (store);
+  self->registry = g_object_ref (registry);
+  self->soup = soup_server_new ("raw-paths", TRUE, "server-header", "PhoneRescue/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, main_handler, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted), self);
+  return self;
+}
