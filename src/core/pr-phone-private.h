@@ -24,6 +24,7 @@ gboolean pr_phone_set_note            (PrPhone *self, const char *note);
 gboolean pr_phone_set_current_file    (PrPhone *self, const char *file);
 gboolean pr_phone_set_bytes           (PrPhone *self, goffset sent, goffset total);
 gboolean pr_phone_set_interrupted     (PrPhone *self, gboolean interrupted);
+void     pr_phone_note_initial_versions (PrPhone *self, const char *bootrom, const char *app);
 void     pr_phone_set_last_seen       (PrPhone *self, gint64 time_us);
 void     pr_phone_set_finished_time   (PrPhone *self, gint64 time_us);
 void     pr_phone_set_upload_path     (PrPhone *self, const char *name, const char *path);

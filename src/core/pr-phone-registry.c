@@ -276,7 +276,7 @@ identify (PrPhoneRegistry *self, const char *ip, const char *mac)
 /* Facts from the request itself */
 
 static void
-learn_facts (PrPhone *phone, const PrRequestInfo *info)
+learn_facts (PrPhone *phone, Machine *m, const PrRequestInfo *info)
 {
   const PrModel *model = info->model;
 
@@ -293,6 +293,9 @@ learn_facts (PrPhone *phone, const PrRequestInfo *info)
     pr_phone_set_bootrom_version (phone, info->version);
   else if (info->sender == PR_SENDER_APPLICATION)
     pr_phone_set_app_version (phone, info->version);
+  /* "Before" is what it ran until we sent it anything */
+  if (!m->downloaded_any)
+    pr_phone_note_initial_versions (phone, pr_phone_get_bootrom_version (phone), pr_phone_get_app_version (phone));
 }
 
 /* Stage rules */
@@ -456,7 +459,7 @@ pr_phone_registry_request_started (PrPhoneRegistry     *self,
   phone = identify (self, ip, info->mac[0] != '\0' ? info->mac : NULL);
   m = machine_for (self, phone);
   pr_phone_set_last_seen (phone, g_get_real_time ());
-  learn_facts (phone, info);
+  learn_facts (phone, m, info);
   settle_short_transfer (m, path);
 
   if (info->sender == PR_SENDER_APPLICATION)

@@ -218,16 +218,12 @@ pr_phone_set_part (PrPhone *self, const char *part)
 gboolean
 pr_phone_set_bootrom_version (PrPhone *self, const char *version)
 {
-  if (self->initial_bootrom_version == NULL)
-    self->initial_bootrom_version = g_strdup (version);
   return set_string (self, &self->bootrom_version, version, PROP_BOOTROM_VERSION);
 }
 
 gboolean
 pr_phone_set_app_version (PrPhone *self, const char *version)
 {
-  if (self->initial_app_version == NULL)
-    self->initial_app_version = g_strdup (version);
   return set_string (self, &self->app_version, version, PROP_APP_VERSION);
 }
 
@@ -287,6 +283,16 @@ pr_phone_set_interrupted (PrPhone *self, gboolean interrupted)
   self->interrupted = !!interrupted;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERRUPTED]);
   return TRUE;
+}
+
+/* What the phone ran before we changed anything; the first word stays */
+void
+pr_phone_note_initial_versions (PrPhone *self, const char *bootrom, const char *app)
+{
+  if (self->initial_bootrom_version == NULL && bootrom != NULL)
+    self->initial_bootrom_version = g_strdup (bootrom);
+  if (self->initial_app_version == NULL && app != NULL)
+    self->initial_app_version = g_strdup (app);
 }
 
 void

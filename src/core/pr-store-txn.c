@@ -61,6 +61,16 @@ set_errno_error (GError     **error,
   return FALSE;
 }
 
+static gboolean
+set_error_if_cancelled (GCancellable  *cancellable,
+                        GError       **error)
+{
+  if (!g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+  return TRUE;
+}
+
 static int
 sys_renameat2 (int         olddirfd,
                const char *oldpath,
@@ -180,21 +190,26 @@ cleanup_stale (PrStoreTxn  *txn,
   return TRUE;
 }
 
-static void
-load_bundles (PrStoreTxn *txn)
+static int compare_imported (gconstpointer a, gconstpointer b);
+
+GPtrArray *
+pr_store_read_bundles (const char *root,
+                       char      **served_ids)
 {
-  g_autofree char *dir_path = g_build_filename (txn->root, PRIVATE_DIR, "bundles", NULL);
-  g_autofree char *served_path = g_build_filename (txn->root, PRIVATE_DIR, "served.ini", NULL);
-  g_autoptr(GKeyFile) served = g_key_file_new ();
+  g_autofree char *dir_path = g_build_filename (root, PRIVATE_DIR, "bundles", NULL);
+  g_autofree char *served_path = g_build_filename (root, PRIVATE_DIR, "served.ini", NULL);
+  GPtrArray *bundles = g_ptr_array_new_with_free_func (g_object_unref);
+  char *served[PR_BUNDLE_N_SLOTS] = { NULL, };
+  g_autoptr(GKeyFile) served_kf = g_key_file_new ();
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *name;
 
-  if (g_key_file_load_from_file (served, served_path, G_KEY_FILE_NONE, NULL))
+  if (g_key_file_load_from_file (served_kf, served_path, G_KEY_FILE_NONE, NULL))
     for (guint s = 0; s < PR_BUNDLE_N_SLOTS; s++)
       {
-        txn->served[s] = g_key_file_get_string (served, "served", pr_bundle_slot_to_string (s), NULL);
-        if (txn->served[s] && txn->served[s][0] == '\0')
-          g_clear_pointer (&txn->served[s], g_free);
+        served[s] = g_key_file_get_string (served_kf, "served", pr_bundle_slot_to_string (s), NULL);
+        if (served[s] && served[s][0] == '\0')
+          g_clear_pointer (&served[s], g_free);
       }
 
   while (dir && (name = g_dir_read_name (dir)) != NULL)
@@ -211,18 +226,18 @@ load_bundles (PrStoreTxn *txn)
           g_warning ("Ignoring bundle %s: %s", path, error->message);
           continue;
         }
-      g_ptr_array_add (txn->bundles, bundle);
+      g_ptr_array_add (bundles, bundle);
     }
 
   for (guint s = 0; s < PR_BUNDLE_N_SLOTS; s++)
     {
       gboolean found = FALSE;
 
-      for (guint i = 0; i < txn->bundles->len; i++)
+      for (guint i = 0; i < bundles->len; i++)
         {
-          PrBundle *b = g_ptr_array_index (txn->bundles, i);
+          PrBundle *b = g_ptr_array_index (bundles, i);
 
-          if (g_strcmp0 (pr_bundle_get_id (b), txn->served[s]) == 0 &&
+          if (g_strcmp0 (pr_bundle_get_id (b), served[s]) == 0 &&
               pr_bundle_kind_get_slot (pr_bundle_get_kind (b)) == s)
             {
               pr_bundle_set_served (b, TRUE);
@@ -230,8 +245,14 @@ load_bundles (PrStoreTxn *txn)
             }
         }
       if (!found)
-        g_clear_pointer (&txn->served[s], g_free);
+        g_clear_pointer (&served[s], g_free);
+      if (served_ids)
+        served_ids[s] = served[s];
+      else
+        g_free (served[s]);
     }
+  g_ptr_array_sort (bundles, compare_imported);
+  return bundles;
 }
 
 static int
@@ -303,14 +324,14 @@ pr_store_txn_begin (const char    *store_root,
         set_errno_error (error, errno, "Cannot lock %s", txn->parent);
         return NULL;
       }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (set_error_if_cancelled (cancellable, error))
     return NULL;
 
   if (!cleanup_stale (txn, error))
     return NULL;
 
-  load_bundles (txn);
-  g_ptr_array_sort (txn->bundles, compare_imported);
+  g_ptr_array_unref (txn->bundles);
+  txn->bundles = pr_store_read_bundles (txn->root, txn->served);
 
   return g_steal_pointer (&txn);
 }
@@ -587,7 +608,7 @@ carry_over (Build       *b,
           /* sockets, fifos, devices in a store: not carried over */
         }
 
-      if (ok && g_cancellable_set_error_if_cancelled (b->cancellable, error))
+      if (ok && set_error_if_cancelled (b->cancellable, error))
         ok = FALSE;
     }
   closedir (dir);
@@ -758,7 +779,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
       }
   }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (set_error_if_cancelled (cancellable, error))
     goto out;
 
   /* Not fsync'ed: the swap is atomic against a killed process, which is what

@@ -50,6 +50,12 @@ gboolean     pr_store_txn_commit         (PrStoreTxn          *txn,
                                           GCancellable        *cancellable,
                                           GError             **error);
 
+/* The bundles of the store at @root as they are now, oldest import first, with
+ * served flags; without taking the lock (the store only ever changes by an
+ * atomic swap). @served_ids, if given, receives PR_BUNDLE_N_SLOTS owned ids or NULLs. */
+GPtrArray   *pr_store_read_bundles       (const char    *root,
+                                          char         **served_ids);
+
 /* rm -rf @name below @dirfd without following symlinks */
 gboolean     pr_store_remove_tree_at     (int            dirfd,
                                           const char    *name,
