@@ -35,6 +35,7 @@ struct _PrServer
   guint            port;
   GPtrArray       *addresses;        /* bound address strings */
   guint            foreign_requests;
+  GHashTable      *idle_timers;      /* GSocket → timeout source id, between requests */
 };
 
 G_DEFINE_FINAL_TYPE (PrServer, pr_server, G_TYPE_OBJECT)
@@ -133,6 +134,66 @@ report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
   g_signal_emit (self, signals[REQUEST_FINISHED], 0, record, ex->info.is_phone);
 }
 
+/* Idle connections. libsoup 3.2 has no idle timeout: the socket's own timeout
+ * drops a client that is silent or slow within a request, and a timer drops a
+ * kept-alive connection that sends no next request. */
+
+typedef struct {
+  PrServer *server;
+  GSocket  *socket;   /* weak */
+} IdleTimer;
+
+static void
+forget_socket (gpointer data, GObject *where_the_socket_was)
+{
+  PrServer *self = data;
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->idle_timers, where_the_socket_was));
+
+  if (id != 0)
+    g_source_remove (id);
+  g_hash_table_remove (self->idle_timers, where_the_socket_was);
+}
+
+static gboolean
+idle_timeout_reached (gpointer data)
+{
+  IdleTimer *timer = data;
+
+  g_hash_table_remove (timer->server->idle_timers, timer->socket);
+  g_object_weak_unref (G_OBJECT (timer->socket), forget_socket, timer->server);
+  g_socket_shutdown (timer->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_idle_timer (PrServer *self, GSocket *socket)
+{
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->idle_timers, socket));
+
+  if (id == 0)
+    return;
+  g_source_remove (id);
+  g_hash_table_remove (self->idle_timers, socket);
+  g_object_weak_unref (G_OBJECT (socket), forget_socket, self);
+}
+
+static void
+start_idle_timer (PrServer *self, GSocket *socket)
+{
+  IdleTimer *timer;
+  guint id;
+
+  if (socket == NULL || self->idle_timeout == 0)
+    return;
+  cancel_idle_timer (self, socket);
+  timer = g_new0 (IdleTimer, 1);
+  timer->server = self;
+  timer->socket = socket;
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->idle_timeout, idle_timeout_reached, timer, g_free);
+  g_hash_table_insert (self->idle_timers, socket, GUINT_TO_POINTER (id));
+  g_object_weak_ref (G_OBJECT (socket), forget_socket, self);
+}
+
 static void
 on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -140,8 +201,10 @@ on_request_started (SoupServer        *soup,
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  /* libsoup 3.2 has no idle timeout: a silent or slow client is dropped */
-  if (socket != NULL && self->idle_timeout > 0)
+  if (socket == NULL)
+    return;
+  cancel_idle_timer (self, socket);
+  if (self->idle_timeout > 0)
     g_socket_set_timeout (socket, self->idle_timeout);
 }
 
@@ -151,6 +214,7 @@ on_request_finished (SoupServer        *soup,
                      PrServer          *self)
 {
   report_finished (self, msg, FALSE);
+  start_idle_timer (self, soup_server_message_get_socket (msg));
 }
 
 static void
@@ -641,6 +705,19 @@ pr_server_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->soup, self);
     }
   g_clear_object (&self->soup);
+  if (self->idle_timers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer socket, id;
+
+      g_hash_table_iter_init (&iter, self->idle_timers);
+      while (g_hash_table_iter_next (&iter, &socket, &id))
+        {
+          g_source_remove (GPOINTER_TO_UINT (id));
+          g_object_weak_unref (G_OBJECT (socket), forget_socket, self);
+        }
+      g_hash_table_remove_all (self->idle_timers);
+    }
   g_clear_object (&self->store);
   g_clear_object (&self->registry);
   G_OBJECT_CLASS (pr_server_parent_class)->dispose (object);
@@ -653,6 +730,7 @@ pr_server_finalize (GObject *object)
 
   g_free (self->uploads_dir);
   g_ptr_array_unref (self->addresses);
+  g_hash_table_unref (self->idle_timers);
   G_OBJECT_CLASS (pr_server_parent_class)->finalize (object);
 }
 
@@ -675,6 +753,7 @@ static void
 pr_server_init (PrServer *self)
 {
   self->addresses = g_ptr_array_new_with_free_func (g_free);
+  self->idle_timers = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->upload_limit = PR_DEFAULT_UPLOAD_LIMIT;
   self->idle_timeout = PR_DEFAULT_IDLE_TIMEOUT;
   self->uploads_dir = pr_server_default_uploads_dir ();

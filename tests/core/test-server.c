@@ -402,6 +402,24 @@ test_vanishing_client (Fixture *f, gconstpointer data)
   }
 }
 
+/* A kept-alive connection that sends nothing more is closed after the idle
+ * timeout, and so is one that never finishes its headers */
+static void
+test_idle_connections (Fixture *f, gconstpointer data)
+{
+  static const char keep_alive[] = "GET /sip.cfg HTTP/1.1\r\nHost: x\r\n\r\n";
+  static const char slow[] = "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Ag";
+  g_autoptr(Exchange) first = NULL;
+  g_autoptr(Exchange) second = NULL;
+
+  pr_server_set_idle_timeout (f->server, 1);
+  first = exchange_raw (f, keep_alive, strlen (keep_alive), 0);   /* returns at EOF only */
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_true (g_str_has_suffix (first->response->str, "<sip/>"));
+  second = exchange_raw (f, slow, strlen (slow), 0);
+  g_assert_cmpuint (second->response->len, ==, 0);
+}
+
 static void
 test_listen_errors (Fixture *f, gconstpointer data)
 {
@@ -471,6 +489,7 @@ main (int argc, char **argv)
   ADD ("not-found-and-forbidden", test_not_found_and_forbidden);
   ADD ("put", test_put);
   ADD ("vanishing-client", test_vanishing_client);
+  ADD ("idle-connections", test_idle_connections);
   ADD ("listen-errors", test_listen_errors);
   ADD ("privileged-port", test_privileged_port);
 #undef ADD
