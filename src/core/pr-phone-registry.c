@@ -178,6 +178,8 @@ add_phone (PrPhoneRegistry *self, const char *ip, const char *mac)
   return phone;
 }
 
+static gboolean promote_timeout (gpointer data);
+
 static void
 copy_state (PrPhone *to, Machine *mto, PrPhone *from, Machine *mfrom)
 {
@@ -207,6 +209,9 @@ copy_state (PrPhone *to, Machine *mto, PrPhone *from, Machine *mfrom)
   mto->downloaded_any |= mfrom->downloaded_any;
   mto->failed_kind = mfrom->failed_kind;
   mto->pending_bytes = mfrom->pending_bytes;
+  g_clear_handle_id (&mto->promote_source, g_source_remove);
+  if (mto->transfer_active && !mto->transfer_promoted)
+    mto->promote_source = g_timeout_add (PROMOTE_DELAY_MS, promote_timeout, mto);
 }
 
 static void remove_phone (PrPhoneRegistry *self, PrPhone *phone);
