@@ -9,11 +9,8 @@
 #include <stdio.h>
 
 #include "pr-cli.h"
-#include "phone-rescue-core.h"
-#if __has_include ("pr-cli-commands.h")
 #include "pr-cli-commands.h"
-#define HAVE_IMPORT_COMMANDS 1
-#endif
+#include "phone-rescue-core.h"
 
 typedef struct {
   const char *name;
@@ -24,10 +21,8 @@ typedef struct {
 static const Command commands[] = {
   { "interfaces", pr_cli_interfaces, N_("List network interfaces and their addresses") },
   { "serve",      pr_cli_serve,      N_("Run the rescue server and report the phones it sees") },
-#ifdef HAVE_IMPORT_COMMANDS
   { "import",     pr_cli_import,     N_("Import firmware bundles (vendor zips, tarballs, .ld files) into the store") },
   { "store",      pr_cli_store,      N_("List the firmware store: bundles, served images per model, warnings") },
-#endif
 };
 
 void

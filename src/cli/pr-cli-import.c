@@ -148,7 +148,7 @@ pr_cli_import (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE…"));
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PrBundleImporter) importer = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -208,6 +208,7 @@ pr_cli_import (int argc, char **argv)
         }
       for (guint j = 0; j < run.result->len; j++)
         report_bundle (files[i], g_ptr_array_index (run.result, j), json);
+      fflush (stdout);
       g_ptr_array_unref (run.result);
     }
 

@@ -100,6 +100,7 @@ pr_cli_store (int argc, char **argv)
   g_autoptr(GPtrArray) bundles = NULL;
   g_autoptr(PrCompat) compat = NULL;
   GPtrArray *served;
+  gboolean any_split = FALSE;
 
   g_option_context_set_summary (context,
     _("Show the firmware store: the imported bundles (* marks the served ones), the application "
@@ -149,8 +150,15 @@ pr_cli_store (int argc, char **argv)
 
   if (!json)
     printf ("%s\n", served->len ? _("Served per model:") : _("Served per model: no images in the store"));
+  /* a combined image (sip.ld, bootrom.ld) answers every model: list the models
+   * with images of their own, or every model when there are none */
   for (guint i = 0; i < served->len; i++)
-    print_served (g_ptr_array_index (served, i), json);
+    if (((PrServedImage *) g_ptr_array_index (served, i))->split)
+      any_split = TRUE;
+  for (guint i = 0; i < served->len; i++)
+    if (!any_split || ((PrServedImage *) g_ptr_array_index (served, i))->split)
+      print_served (g_ptr_array_index (served, i), json);
+  fflush (stdout);
 
   for (guint i = 0; i < pr_compat_get_warnings (compat)->len; i++)
     {

@@ -819,6 +819,13 @@ read_version_file (const char *dir,
   return pr_bundle_version_from_ver_file (contents, len);
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
 static gboolean
 name_says_updater (const char *name)
 {
@@ -958,7 +965,7 @@ describe_bundle (Job         *job,
   pr_bundle_set_name (bundle, name);
   pr_bundle_set_kind (bundle, kind);
   pr_bundle_set_versions (bundle, version, source, app_version, bootrom_version);
-  g_ptr_array_sort (models, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (models, compare_strings);
   g_ptr_array_add (models, NULL);
   pr_bundle_set_models (bundle, (const char *const *) models->pdata);
   pr_bundle_set_imported (bundle, now);
@@ -1229,6 +1236,23 @@ progress_update_free (gpointer data)
   g_free (u);
 }
 
+/* Not g_main_context_invoke(): from a worker thread it runs the function right
+ * there when it can acquire the context, and the default context often is free. */
+static void
+run_on_context (GMainContext   *context,
+                GSourceFunc     function,
+                gpointer        data,
+                GDestroyNotify  notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, function, data, notify);
+  g_source_set_static_name (source, "[phone-rescue] importer");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static void
 progress_in_thread (Job     *job,
                     guint64  done,
@@ -1239,7 +1263,7 @@ progress_in_thread (Job     *job,
   u->importer = g_object_ref (job->importer);
   u->done = done;
   u->total = total;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, progress_idle, u, progress_update_free);
+  run_on_context (job->context, progress_idle, u, progress_update_free);
 }
 
 static void
@@ -1310,8 +1334,7 @@ import_thread (GTask        *task,
       return;
     }
   /* before the task's own completion, on the same context */
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, invalidate_idle,
-                              g_object_ref (source_object), g_object_unref);
+  run_on_context (job->context, invalidate_idle, g_object_ref (source_object), g_object_unref);
   g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
 }
 

@@ -193,6 +193,7 @@ scan (PrCompat *self)
         describe_image (self->root, bundles, s->bootrom_file, PR_BUNDLE_FILE_BOOTROM_IMAGE, "bootrom.ver",
                         &s->bootrom_version, &s->bootrom_bundle);
       s->min_bootrom = g_strdup (pr_catalog_get_min_bootrom (self->catalog, m->key, s->app_version));
+      s->split = app_split || boot_split;
       g_ptr_array_add (self->served, s);
 
       /* Warn for the models the application was built for (split images);

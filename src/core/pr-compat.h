@@ -29,6 +29,7 @@ typedef struct {
   char *bootrom_version;
   char *bootrom_bundle;
   char *min_bootrom;       /* what the served application needs; NULL: nothing known */
+  gboolean split;          /* a <part>.sip.ld or <part>.bootrom.ld of this model is there */
 } PrServedImage;
 
 typedef struct {

@@ -112,8 +112,14 @@ on_request_done (PrSimPhone *phone,
       /* Translators: a byte count */
       g_autofree char *size = g_strdup_printf (_("%s bytes"), count);
 
+      const char *note = "";
+
+      if (status == 0)
+        note = _(" (no answer)");
+      else if (!complete)
+        note = _(" (stopped reading)");
       g_print ("%-15s %-4s %-40s %3u %14s%s\n", pr_sim_phone_get_local_address (phone),
-               method, path, status, size, complete ? "" : _(" (stopped reading)"));
+               method, path, status, size, note);
     }
 }
 
@@ -155,15 +161,18 @@ print_text_result (PrSimPhone *phone)
 {
   const char *app_version = pr_sim_phone_get_app_version (phone);
 
+  guint cycles = pr_sim_phone_get_boot_cycles (phone);
+
   if (pr_sim_phone_get_outcome (phone) == PR_SIM_OUTCOME_BOOTED)
-    g_print (_("%s %s: booted after %u boot cycles (BootROM %s, application %s)\n"),
+    g_print (ngettext ("%s %s: booted after %u boot cycle (BootROM %s, application %s)\n",
+                       "%s %s: booted after %u boot cycles (BootROM %s, application %s)\n", cycles),
              pr_sim_phone_get_local_address (phone), pr_sim_phone_get_mac (phone),
-             pr_sim_phone_get_boot_cycles (phone), pr_sim_phone_get_bootrom_version (phone),
+             cycles, pr_sim_phone_get_bootrom_version (phone),
              app_version != NULL ? app_version : _("none"));
   else
-    g_print (_("%s %s: gave up after %u boot cycles: %s\n"),
-             pr_sim_phone_get_local_address (phone), pr_sim_phone_get_mac (phone),
-             pr_sim_phone_get_boot_cycles (phone),
+    g_print (ngettext ("%s %s: gave up after %u boot cycle: %s\n",
+                       "%s %s: gave up after %u boot cycles: %s\n", cycles),
+             pr_sim_phone_get_local_address (phone), pr_sim_phone_get_mac (phone), cycles,
              pr_sim_phone_get_reason (phone) != NULL ? pr_sim_phone_get_reason (phone) : _("stopped"));
 }
 
@@ -401,7 +410,9 @@ run_fleet (SimRun *run)
   g_source_remove (sigterm);
 
   if (!run->cancelled && !run->json)
-    g_print (_("%u of %u phones booted\n"), run->booted, pr_sim_fleet_get_n_phones (run->fleet));
+    g_print (ngettext ("%u of %u phone booted\n", "%u of %u phones booted\n",
+                       pr_sim_fleet_get_n_phones (run->fleet)),
+             run->booted, pr_sim_fleet_get_n_phones (run->fleet));
 
   return run->booted == pr_sim_fleet_get_n_phones (run->fleet) ? EXIT_ALL_BOOTED : EXIT_NOT_BOOTED;
 }

@@ -65,7 +65,8 @@ struct _PrSimPhone
   AfterBootLog        after_boot_log;
   PrSimMasterConfig  *config;
   GString            *boot_log;
-  char               *last_error;
+  char               *last_error;      /* transport error in this cycle */
+  char               *last_failure;    /* what the last boot log reported */
   GPtrArray          *app_files;
   guint               next_app_file;
 
@@ -351,6 +352,16 @@ log_line (PrSimPhone *self,
 }
 
 #define log_boot(self, ...) log_line ((self), (self)->boot_log, __VA_ARGS__)
+
+/* A failure the boot log reports; it explains a give-up later */
+static void
+note_failure (PrSimPhone *self,
+              const char *failure)
+{
+  log_boot (self, "%s", failure);
+  g_free (self->last_failure);
+  self->last_failure = g_strdup (failure);
+}
 
 /* Requests */
 
@@ -672,7 +683,7 @@ application_missing (PrSimPhone *self,
       return;
     }
 
-  log_boot (self, "Application image not found in file system");
+  note_failure (self, "Application image not found in file system");
   upload_boot_log (self, AFTER_LOG_REBOOT);
 }
 
@@ -685,7 +696,10 @@ application_downloaded (PrSimPhone    *self,
   self->failed_downloads = 0;
   if (!bootrom_is_enough (self))
     {
-      log_boot (self, "Application %s is not compatible with the phone.", path + 1);
+      g_autofree char *failure = g_strdup_printf ("Application %s is not compatible with the phone.",
+                                                  path + 1);
+
+      note_failure (self, failure);
       set_application (self, NULL, NULL);
       upload_boot_log (self, AFTER_LOG_REBOOT);
       return;
@@ -917,6 +931,9 @@ give_up_after_cycles (PrSimPhone *self)
 
   if (self->last_error != NULL)
     reason = g_strdup_printf ("Boot server not reachable (%s)", self->last_error);
+  else if (self->last_failure != NULL)
+    reason = g_strdup_printf ("No application running after %u boot cycles: %s",
+                              self->boot_cycles, self->last_failure);
   else
     reason = g_strdup_printf ("No application running after %u boot cycles", self->boot_cycles);
   give_up (self, reason);
@@ -1106,6 +1123,7 @@ pr_sim_phone_finalize (GObject *object)
   g_clear_pointer (&self->config, pr_sim_master_config_free);
   g_string_free (self->boot_log, TRUE);
   g_free (self->last_error);
+  g_free (self->last_failure);
   g_clear_pointer (&self->app_files, g_ptr_array_unref);
   g_free (self->reason);
   g_ptr_array_unref (self->requests);
