@@ -193,6 +193,28 @@ parse_options (ServeOptions *o, int *argc, char ***argv)
   return TRUE;
 }
 
+/* The catalog knows the phones' failure lines and which BootROM each
+ * application needs; without it the server still works, with less advice. */
+static void
+use_catalog (Serve *serve, PrServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PrCatalog) catalog = pr_catalog_load_default (&error);
+  g_auto(GStrv) warnings = NULL;
+
+  if (catalog == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The model catalog could not be read (%s): phones are served, with less advice."),
+                                                  error->message);
+      pr_cli_report (serve->options.json, "warning", message);
+      return;
+    }
+  pr_server_set_catalog (server, catalog);
+  warnings = pr_server_get_store_warnings (server);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    pr_cli_report (serve->options.json, "warning", warnings[i]);
+}
+
 static int
 run_server (Serve *serve, PrServer *server, GStrv addresses)
 {
@@ -256,6 +278,7 @@ pr_cli_serve (int argc, char **argv)
 
   registry = pr_phone_registry_new ();
   server = pr_server_new (store, registry);
+  use_catalog (&serve, server);
   pr_server_set_uploads_dir (server, serve.options.uploads_dir);
   pr_server_set_upload_limit (server, serve.options.upload_limit);
   pr_server_set_idle_timeout (server, serve.options.idle_timeout);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -150,8 +151,8 @@ advice_for (PrCompat    *self,
 
   *suggested = b ? g_strdup (b->name) : NULL;
   if (b)
-    return g_strdup_printf ("Import %s.", b->name);
-  return g_strdup_printf ("Import a BootROM bundle with version %s or newer.", needed);
+    return g_strdup_printf (_("Import %s."), b->name);
+  return g_strdup_printf (_("Import a BootROM bundle with version %s or newer."), needed);
 }
 
 static const char *
@@ -213,12 +214,12 @@ scan (PrCompat *self)
               w->model_key = g_strdup (m->key);
               w->needed = g_strdup (s->min_bootrom);
               if (missing)
-                w->message = g_strdup_printf ("%s: application %s needs %s %s or newer, and the store "
-                                              "has no %s for it. %s",
+                w->message = g_strdup_printf (_("%s: application %s needs %s %s or newer, and the store "
+                                              "has no %s for it. %s"),
                                               m->name, s->app_version, word, s->min_bootrom, word, advice);
               else
-                w->message = g_strdup_printf ("%s: application %s needs %s %s or newer, but the store "
-                                              "has %s %s. %s",
+                w->message = g_strdup_printf (_("%s: application %s needs %s %s or newer, but the store "
+                                              "has %s %s. %s"),
                                               m->name, s->app_version, word, s->min_bootrom, word,
                                               s->bootrom_version, advice);
               g_ptr_array_add (self->warnings, w);
@@ -299,8 +300,8 @@ pr_compat_check_phone (PrCompat   *self,
 
   word = program_word (self, model_key, s->min_bootrom);
   advice = advice_for (self, model_key, s->min_bootrom, &suggested);
-  return g_strdup_printf ("%s %s is too old for application %s (it needs %s or newer), and the store "
-                          "has no %s for the %s. %s Then reboot the phone.",
+  return g_strdup_printf (_("%s %s is too old for application %s (it needs %s or newer), and the store "
+                          "has no %s for the %s. %s Then reboot the phone."),
                           word, bootrom_version, s->app_version, s->min_bootrom, word,
                           s->model_name, advice);
 }

@@ -59,6 +59,9 @@ struct _PrPhoneRegistry
   GHashTable *machines;   /* PrPhone → Machine */
   GArray     *patterns;   /* LogPattern */
   guint       next_id;
+  PrBootromCheck bootrom_check;
+  gpointer    bootrom_check_data;
+  GDestroyNotify bootrom_check_destroy;
   guint       flush_source;
   guint       silence_source;
 };
@@ -420,6 +423,30 @@ missing_image_reason (PrPhone *phone, const PrRequestInfo *info)
                           model_label (phone), name);
 }
 
+/* The store has no BootROM image for this phone: a failure only if its own
+ * BootROM is too old for the application (or we cannot tell) */
+static void
+missing_bootrom (PrPhoneRegistry *self, Machine *m, const PrRequestInfo *info)
+{
+  PrPhone *phone = m->phone;
+  PrBootromVerdict verdict = PR_BOOTROM_UNKNOWN;
+  g_autofree char *reason = NULL;
+
+  if (self->bootrom_check != NULL)
+    verdict = self->bootrom_check (pr_phone_get_model_key (phone), pr_phone_get_bootrom_version (phone),
+                                   &reason, self->bootrom_check_data);
+  if (verdict == PR_BOOTROM_GOOD_ENOUGH)
+    {
+      g_autofree char *note = g_strdup_printf (_("No BootROM image in the store; BootROM %s is new enough"),
+                                               pr_phone_get_bootrom_version (phone));
+      pr_phone_set_note (phone, note);
+      return;
+    }
+  if (reason == NULL)
+    reason = missing_image_reason (phone, info);
+  set_failed (m, PR_FILE_BOOTROM_IMAGE, reason);
+}
+
 static void
 start_image_transfer (Machine *m, const char *path, const PrRequestInfo *info, goffset total)
 {
@@ -469,6 +496,8 @@ pr_phone_registry_request_started (PrPhoneRegistry     *self,
 
   if (info->sender == PR_SENDER_APPLICATION)
     set_done (m);
+  else if (info->kind == PR_FILE_BOOTROM_IMAGE && is_get && status == 404)
+    missing_bootrom (self, m, info);
   else if (is_image && is_get && status == 404)
     {
       g_autofree char *reason = missing_image_reason (phone, info);
@@ -662,6 +691,19 @@ pr_phone_registry_fail (PrPhoneRegistry *self,
 }
 
 void
+pr_phone_registry_set_bootrom_check (PrPhoneRegistry *self,
+                                     PrBootromCheck   check,
+                                     gpointer         user_data,
+                                     GDestroyNotify   destroy)
+{
+  if (self->bootrom_check_destroy != NULL)
+    self->bootrom_check_destroy (self->bootrom_check_data);
+  self->bootrom_check = check;
+  self->bootrom_check_data = user_data;
+  self->bootrom_check_destroy = destroy;
+}
+
+void
 pr_phone_registry_add_log_pattern (PrPhoneRegistry *self,
                                    const char      *needle,
                                    const char      *advice)
@@ -754,6 +796,7 @@ pr_phone_registry_dispose (GObject *object)
   g_clear_handle_id (&self->silence_source, g_source_remove);
   if (self->machines != NULL)
     g_hash_table_remove_all (self->machines);
+  pr_phone_registry_set_bootrom_check (self, NULL, NULL, NULL);
   G_OBJECT_CLASS (pr_phone_registry_parent_class)->dispose (object);
 }
 

@@ -76,6 +76,24 @@ void      pr_phone_registry_fail                (PrPhoneRegistry     *self,
                                                  PrFileKind           missing,
                                                  const char          *reason);
 
+/* Is the BootROM of a phone whose BootROM image is missing from the store good
+ * enough for the served application? TOO_OLD fills @reason (what to import). */
+typedef enum {
+  PR_BOOTROM_UNKNOWN,
+  PR_BOOTROM_GOOD_ENOUGH,
+  PR_BOOTROM_TOO_OLD,
+} PrBootromVerdict;
+
+typedef PrBootromVerdict (*PrBootromCheck) (const char *model_key,
+                                            const char *bootrom_version,
+                                            char      **reason,
+                                            gpointer    user_data);
+
+void      pr_phone_registry_set_bootrom_check   (PrPhoneRegistry     *self,
+                                                 PrBootromCheck       check,
+                                                 gpointer             user_data,
+                                                 GDestroyNotify       destroy);
+
 /* Boot-log failure patterns: substring → advice. Without any, none are read. */
 void      pr_phone_registry_add_log_pattern     (PrPhoneRegistry     *self,
                                                  const char          *needle,

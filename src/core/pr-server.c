@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pr-classifier.h"
+#include "pr-compat.h"
 #include "pr-error.h"
 #include "pr-server.h"
 #include "pr-store-path.h"
@@ -37,6 +38,7 @@ struct _PrServer
   GPtrArray       *addresses;        /* bound address strings */
   guint            foreign_requests;
   GHashTable      *idle_timers;      /* GSocket → timeout source id, between requests */
+  PrCatalog       *catalog;
 };
 
 G_DEFINE_FINAL_TYPE (PrServer, pr_server, G_TYPE_OBJECT)
@@ -500,6 +502,60 @@ main_handler (SoupServer        *soup,
     }
 }
 
+/* The catalog */
+
+static PrBootromVerdict
+check_bootrom (const char *model_key,
+               const char *bootrom_version,
+               char      **reason,
+               gpointer    user_data)
+{
+  PrServer *self = user_data;
+  g_autoptr(PrCompat) compat = NULL;
+  const PrServedImage *served;
+
+  if (self->catalog == NULL || model_key == NULL || bootrom_version == NULL)
+    return PR_BOOTROM_UNKNOWN;
+  /* Read the store as it is now: an import may have changed it */
+  compat = pr_compat_new (self->catalog, pr_firmware_store_get_root (self->store));
+  served = pr_compat_get_served_for (compat, model_key);
+  if (served == NULL || served->app_file == NULL || served->min_bootrom == NULL)
+    return PR_BOOTROM_UNKNOWN;
+  *reason = pr_compat_check_phone (compat, model_key, bootrom_version);
+  return *reason != NULL ? PR_BOOTROM_TOO_OLD : PR_BOOTROM_GOOD_ENOUGH;
+}
+
+void
+pr_server_set_catalog (PrServer  *self,
+                       PrCatalog *catalog)
+{
+  GPtrArray *patterns;
+
+  g_return_if_fail (PR_IS_SERVER (self));
+  g_return_if_fail (self->catalog == NULL);
+
+  self->catalog = g_object_ref (catalog);
+  patterns = pr_catalog_get_log_patterns (catalog);
+  for (guint i = 0; patterns != NULL && i < patterns->len; i++)
+    {
+      const PrLogPattern *p = g_ptr_array_index (patterns, i);
+      pr_phone_registry_add_log_pattern (self->registry, p->match, p->advice);
+    }
+  pr_phone_registry_set_bootrom_check (self->registry, check_bootrom, self, NULL);
+}
+
+GStrv
+pr_server_get_store_warnings (PrServer *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(PrCompat) compat = pr_compat_new (self->catalog, pr_firmware_store_get_root (self->store));
+  GPtrArray *warnings = pr_compat_get_warnings (compat);
+
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    g_strv_builder_add (builder, ((PrCompatWarning *) g_ptr_array_index (warnings, i))->message);
+  return g_strv_builder_end (builder);
+}
+
 /* Listening */
 
 char *
@@ -723,6 +779,9 @@ pr_server_dispose (GObject *object)
         }
       g_hash_table_remove_all (self->idle_timers);
     }
+  if (self->registry != NULL && self->catalog != NULL)
+    pr_phone_registry_set_bootrom_check (self->registry, NULL, NULL, NULL);
+  g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_object (&self->registry);
   G_OBJECT_CLASS (pr_server_parent_class)->dispose (object);

@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "pr-catalog.h"
 #include "pr-firmware-store.h"
 #include "pr-phone-registry.h"
 #include "pr-request-record.h"
@@ -40,6 +41,13 @@ void             pr_server_set_upload_limit   (PrServer        *self,
                                                gsize            bytes);
 void             pr_server_set_idle_timeout   (PrServer        *self,
                                                guint            seconds);
+
+/* Use the model catalog: the phones' boot-log failure lines, and whether a
+ * phone's BootROM is new enough when the store has none for it. */
+void             pr_server_set_catalog        (PrServer        *self,
+                                               PrCatalog       *catalog);
+/* Compatibility warnings for the store as it is now (strings for a person) */
+GStrv            pr_server_get_store_warnings (PrServer        *self);
 
 /* Bind one address (IPv4 or IPv6 literal). May be called several times.
  * Errors are PR_ERROR_PORT_PRIVILEGED, PR_ERROR_PORT_BUSY,

@@ -248,6 +248,33 @@ test_boot_log_failure (Fixture *f, gconstpointer data)
   g_assert_cmpstr (pr_phone_get_upload_path (phone, "boot.log"), ==, "/tmp/x/" MAC "-boot.log");
 }
 
+static PrBootromVerdict
+fake_check (const char *model_key, const char *version, char **reason, gpointer user_data)
+{
+  g_assert_cmpstr (model_key, ==, "SPIP321");
+  if (pr_version_compare (version, "4.1.3") >= 0)
+    return PR_BOOTROM_GOOD_ENOUGH;
+  *reason = g_strdup_printf ("BootROM %s is too old", version);
+  return PR_BOOTROM_TOO_OLD;
+}
+
+/* No BootROM in the store: only a phone whose own BootROM is too old fails */
+static void
+test_missing_bootrom_verdict (Fixture *f, gconstpointer data)
+{
+  PrPhone *old_phone, *new_phone;
+
+  pr_phone_registry_set_bootrom_check (f->registry, fake_check, NULL, NULL);
+  old_phone = get (f, "192.0.2.1", BOOTROM, BOOT_UA, 404, 0, 0);
+  new_phone = get (f, "192.0.2.2", BOOTROM, NEW_BOOT_UA, 404, 0, 0);
+
+  g_assert_cmpint (pr_phone_get_stage (old_phone), ==, PR_STAGE_FAILED);
+  g_assert_cmpstr (pr_phone_get_reason (old_phone), ==, "BootROM 3.2.3.0017 is too old");
+  g_assert_cmpint (pr_phone_get_stage (new_phone), ==, PR_STAGE_WAITING);
+  g_assert_null (pr_phone_get_reason (new_phone));
+  g_assert_cmpstr (pr_phone_get_note (new_phone), ==, "No BootROM image in the store; BootROM 4.2.3.0003 is new enough");
+}
+
 static void
 test_identity_merge (Fixture *f, gconstpointer data)
 {
@@ -338,6 +365,7 @@ main (int argc, char **argv)
   ADD ("missing-bootrom", test_missing_bootrom);
   ADD ("missing-application", test_missing_application);
   ADD ("boot-log-failure", test_boot_log_failure);
+  ADD ("missing-bootrom-verdict", test_missing_bootrom_verdict);
   ADD ("identity-merge", test_identity_merge);
   ADD ("not-phones", test_not_phones);
   ADD ("progress-coalesced", test_progress_coalesced);

@@ -105,6 +105,15 @@ http (Fixture *f, const char *method, const char *path, const char *extra_header
   return exchange_raw (f, request, strlen (request), 0);
 }
 
+static guint
+http_as (Fixture *f, const char *path, const char *ua)
+{
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: x\r\nUser-Agent: %s\r\nConnection: close\r\n\r\n", path, ua);
+  g_autoptr(Exchange) ex = exchange_raw (f, request, strlen (request), 0);
+
+  return ex->status;
+}
+
 static const char *
 body_of (Exchange *ex, gsize *len)
 {
@@ -466,6 +475,59 @@ test_privileged_port (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "sysctl net.ipv4.ip_unprivileged_port_start=80"));
 }
 
+static guint
+put_text (Fixture *f, const char *path, const char *ua, const char *text)
+{
+  g_autofree char *request = g_strdup_printf ("PUT %s HTTP/1.1\r\nHost: x\r\nUser-Agent: %s\r\nConnection: close\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s", path, ua, strlen (text), text);
+  g_autoptr(Exchange) ex = exchange_raw (f, request, strlen (request), 0);
+
+  return ex->status;
+}
+
+/* With the real catalog: an application 3.2.4 and no BootROM in the store */
+static void
+test_catalog_advice (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PrCatalog) catalog = pr_catalog_load_default (&error);
+  g_auto(GStrv) warnings = NULL;
+  PrPhone *old_phone, *new_phone, *reporting;
+
+  g_assert_no_error (error);
+  put_file (f, "sip.ver", g_bytes_new_static ("3.2.4.0267\n", 11));
+  put_file (f, "2345-12360-001.sip.ld", f->image);   /* a split image names its model */
+  pr_server_set_catalog (f->server, catalog);
+
+  /* the store is missing what IP 321s with old BootROMs need */
+  warnings = pr_server_get_store_warnings (f->server);
+  g_assert_nonnull (warnings[0]);
+  g_assert_nonnull (strstr (g_strjoinv ("\n", warnings), "SoundPoint IP 321"));
+
+  /* an IP 321 with BootROM 3.2.3 cannot take it: failed, with what to import */
+  g_assert_cmpuint (http_as (f, "/2345-12360-001.bootrom.ld", "FileTransport PolycomSoundPointIP-SPIP_321-UA/3.2.3.0017"), ==, 404);
+  old_phone = pr_phone_registry_lookup_ip (f->registry, "127.0.0.1");
+  g_assert_cmpint (pr_phone_get_stage (old_phone), ==, PR_STAGE_FAILED);
+  g_assert_nonnull (strstr (pr_phone_get_reason (old_phone), "4.1.3"));
+  g_assert_nonnull (strstr (pr_phone_get_reason (old_phone), "BootROM"));
+  pr_phone_registry_clear (f->registry);
+
+  /* one with BootROM 4.2.3 can: no failure */
+  g_assert_cmpuint (http_as (f, "/2345-12360-001.bootrom.ld", "FileTransport PolycomSoundPointIP-SPIP_321-UA/4.2.3.0003"), ==, 404);
+  new_phone = pr_phone_registry_lookup_ip (f->registry, "127.0.0.1");
+  g_assert_cmpint (pr_phone_get_stage (new_phone), ==, PR_STAGE_WAITING);
+  pr_phone_registry_clear (f->registry);
+
+  /* the phone's own boot log, read against the catalog's patterns */
+  g_assert_cmpuint (put_text (f, "/0004f2000321-boot.log", "FileTransport PolycomSoundPointIP-SPIP_321-UA/3.2.3.0017",
+                              "0101 boot: Application 2345-12360-001.sip.ld is not compatible with the phone.\n"), ==, 201);
+  reporting = pr_phone_registry_lookup_mac (f->registry, "0004f2000321");
+  g_assert_nonnull (reporting);
+  g_assert_cmpint (pr_phone_get_stage (reporting), ==, PR_STAGE_FAILED);
+  g_assert_nonnull (strstr (pr_phone_get_reason (reporting), "is not compatible with the phone."));
+  g_assert_nonnull (strstr (pr_phone_get_reason (reporting), "Import a BootROM bundle"));
+}
+
 static void
 test_address_for_phone (void)
 {
@@ -492,6 +554,7 @@ main (int argc, char **argv)
   ADD ("idle-connections", test_idle_connections);
   ADD ("listen-errors", test_listen_errors);
   ADD ("privileged-port", test_privileged_port);
+  ADD ("catalog-advice", test_catalog_advice);
 #undef ADD
   g_test_add_func ("/server/address-for-phone", test_address_for_phone);
   return g_test_run ();
