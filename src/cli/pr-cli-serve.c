@@ -7,6 +7,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pr-cli.h"
 #include "phone-rescue-core.h"
@@ -30,6 +31,7 @@ typedef struct {
   ServeOptions  options;
   GMainLoop    *loop;
   GHashTable   *last_progress;   /* PrPhone → gint64 last human progress line */
+  GHashTable   *last_json;       /* phone id → last "phone" event, without its time */
 } Serve;
 
 static void
@@ -76,6 +78,24 @@ print_phone_human (Serve *serve, PrPhone *phone, gboolean progress_only)
   fflush (stdout);
 }
 
+/* A phone event that says nothing new (only what is not in the event changed) is not printed */
+static void
+print_phone_json (Serve *serve, PrPhone *phone)
+{
+  char *line = pr_json_phone_event (phone);
+  const char *facts = strstr (line, ",\"id\":");
+  gpointer key = GUINT_TO_POINTER (pr_phone_get_id (phone));
+
+  if (facts != NULL && g_strcmp0 (g_hash_table_lookup (serve->last_json, key), facts) == 0)
+    {
+      g_free (line);
+      return;
+    }
+  if (facts != NULL)
+    g_hash_table_insert (serve->last_json, key, g_strdup (facts));
+  pr_cli_print_json (line);
+}
+
 static void
 on_phone_changed (PrPhoneRegistry *registry,
                   PrPhone         *phone,
@@ -83,7 +103,7 @@ on_phone_changed (PrPhoneRegistry *registry,
                   Serve           *serve)
 {
   if (serve->options.json)
-    pr_cli_print_json (pr_json_phone_event (phone));
+    print_phone_json (serve, phone);
   else
     print_phone_human (serve, phone, progress_only);
 }
@@ -285,6 +305,7 @@ pr_cli_serve (int argc, char **argv)
 
   serve.loop = g_main_loop_new (NULL, FALSE);
   serve.last_progress = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  serve.last_json = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   g_signal_connect (registry, "phone-changed", G_CALLBACK (on_phone_changed), &serve);
   g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), &serve);
   g_signal_connect (server, "warning", G_CALLBACK (on_warning), &serve);
@@ -294,6 +315,7 @@ pr_cli_serve (int argc, char **argv)
   g_signal_handlers_disconnect_by_data (registry, &serve);
   g_signal_handlers_disconnect_by_data (server, &serve);
   g_hash_table_unref (serve.last_progress);
+  g_hash_table_unref (serve.last_json);
   g_main_loop_unref (serve.loop);
   serve_options_clear (&serve.options);
   return status;

@@ -347,6 +347,8 @@ set_done (Machine *m)
     note = g_strdup_printf (_("Application %s is running"), version != NULL ? version : "");
   pr_phone_set_stage (phone, PR_STAGE_DONE);
   pr_phone_set_reason (phone, NULL);
+  pr_phone_set_current_file (phone, NULL);
+  pr_phone_set_bytes (phone, 0, 0);
   pr_phone_set_note (phone, g_strstrip (note));
   pr_phone_set_interrupted (phone, FALSE);
   pr_phone_set_finished_time (phone, g_get_real_time ());
@@ -398,6 +400,9 @@ settle_short_transfer (Machine *m, const char *path)
     return;
   m->cuts = 0;
   pr_phone_set_interrupted (phone, FALSE);
+  /* nothing was flashed: no partial progress to show */
+  pr_phone_set_current_file (phone, NULL);
+  pr_phone_set_bytes (phone, 0, 0);
   if (pr_phone_get_stage (phone) != PR_STAGE_FAILED)
     pr_phone_set_note (phone, m->transfer_kind == PR_FILE_BOOTROM_IMAGE
                               ? _("BootROM is up to date")
