@@ -9,6 +9,7 @@
 #include "phone-rescue-core.h"
 
 #include "pr-address-picker.h"
+#include "pr-widget-util.h"
 
 #define RELIST_SECONDS 5
 
@@ -216,6 +217,7 @@ pr_address_picker_dispose (GObject *object)
 
   g_clear_handle_id (&self->relist_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_ADDRESS_PICKER);
+  clear_children (GTK_WIDGET (self));
   g_clear_object (&self->items);
   g_clear_object (&self->settings);
 

@@ -12,6 +12,7 @@
 #include "pr-compat.h"
 
 #include "pr-firmware-page.h"
+#include "pr-widget-util.h"
 
 struct _PrFirmwarePage
 {
@@ -137,9 +138,16 @@ bundle_row (PrBundle *bundle)
   g_autofree char *imported = NULL;
   GDateTime *when = pr_bundle_get_imported (bundle);
 
-  /* Translators: bundle kind, version and size, e.g. "BootROM 4.2.3 · 12.4 MB" */
-  subtitle = g_strdup_printf (_("%s %s · %s"), kind_name (pr_bundle_get_kind (bundle)),
-                              version ? version : _("(version unknown)"), size);
+  if (pr_bundle_get_kind (bundle) == PR_BUNDLE_KIND_MIXED)
+    /* Translators: versions and size of a bundle with both kinds of image */
+    subtitle = g_strdup_printf (_("Application %s and BootROM %s · %s"),
+                                pr_bundle_get_app_version (bundle) ? pr_bundle_get_app_version (bundle) : _("(version unknown)"),
+                                pr_bundle_get_bootrom_version (bundle) ? pr_bundle_get_bootrom_version (bundle) : _("(version unknown)"),
+                                size);
+  else
+    /* Translators: bundle kind, version and size, e.g. "BootROM 4.2.3 · 12.4 MB" */
+    subtitle = g_strdup_printf (_("%s %s · %s"), kind_name (pr_bundle_get_kind (bundle)),
+                                version ? version : _("(version unknown)"), size);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pr_bundle_get_name (bundle));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
@@ -355,6 +363,7 @@ pr_firmware_page_dispose (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->bundles, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_FIRMWARE_PAGE);
+  clear_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (pr_firmware_page_parent_class)->dispose (object);
 }

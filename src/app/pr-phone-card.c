@@ -8,6 +8,7 @@
 
 #include "pr-format.h"
 #include "pr-phone-card.h"
+#include "pr-widget-util.h"
 #include "pr-stepper.h"
 
 #define MIN_UPDATE_INTERVAL_US (G_USEC_PER_SEC / PR_PHONE_CARD_MAX_UPDATES_PER_SECOND)
@@ -267,6 +268,7 @@ pr_phone_card_dispose (GObject *object)
 
   pr_phone_card_set_phone (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_PHONE_CARD);
+  clear_children (GTK_WIDGET (self));
   g_clear_pointer (&self->rate_file, g_free);
 
   G_OBJECT_CLASS (pr_phone_card_parent_class)->dispose (object);

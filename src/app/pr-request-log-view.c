@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "pr-request-log-view.h"
+#include "pr-widget-util.h"
 #include "pr-request-row.h"
 
 /* Fixed rows of the filter menu; the phones follow */
@@ -26,6 +27,7 @@ struct _PrRequestLogView
   GtkCheckButton    *errors_check;
   GtkLabel          *count_label;
   GtkStack          *stack;
+  GtkScrolledWindow *scroller;
   GtkListView       *list_view;
 
   PrSession         *session;
@@ -37,7 +39,10 @@ struct _PrRequestLogView
   PrPhone           *shown_phone;
   guint              mode;
   guint              rebuild_source;
+  guint              follow_source;
   gboolean           rebuilding;
+  gboolean           following;       /* the newest line is in view: keep it there */
+  gboolean           scrolling;       /* we move the list, not the reader */
 };
 
 G_DEFINE_FINAL_TYPE (PrRequestLogView, pr_request_log_view, GTK_TYPE_WIDGET)
@@ -178,6 +183,43 @@ on_phone_changed (PrRequestLogView *self,
     queue_rebuild (self);
 }
 
+static GtkAdjustment *
+vadjustment (PrRequestLogView *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+static gboolean
+follow_cb (gpointer data)
+{
+  PrRequestLogView *self = data;
+  GtkAdjustment *adj = vadjustment (self);
+
+  self->follow_source = 0;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->scrolling = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Like `tail -f`: a reader at the end keeps seeing the newest lines. */
+static void
+follow (PrRequestLogView *self)
+{
+  if (self->following && self->follow_source == 0)
+    self->follow_source = g_timeout_add (50, follow_cb, self);
+}
+
+static void
+on_scrolled (PrRequestLogView *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  if (!self->scrolling)
+    self->following = gtk_adjustment_get_value (adj) >=
+                      gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
+}
+
 static void
 on_request_finished (PrRequestLogView *self,
                      PrRequestRecord  *record,
@@ -187,8 +229,8 @@ on_request_finished (PrRequestLogView *self,
 
   g_object_set_qdata (G_OBJECT (record), from_phone_quark, GINT_TO_POINTER (from_phone));
   if (n >= PR_REQUEST_LOG_MAX)
-    g_list_store_remove (self->records, n - 1);
-  g_list_store_insert (self->records, 0, record);
+    g_list_store_remove (self->records, 0);
+  g_list_store_append (self->records, record);
   update_count (self);
 }
 
@@ -226,7 +268,9 @@ pr_request_log_view_dispose (GObject *object)
 
   pr_request_log_view_set_session (self, NULL);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_REQUEST_LOG_VIEW);
+  clear_children (GTK_WIDGET (self));
   g_clear_object (&self->filtered);
   g_clear_object (&self->records);
   g_clear_object (&self->filter_labels);
@@ -252,6 +296,7 @@ pr_request_log_view_class_init (PrRequestLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PrRequestLogView, errors_check);
   gtk_widget_class_bind_template_child (widget_class, PrRequestLogView, count_label);
   gtk_widget_class_bind_template_child (widget_class, PrRequestLogView, stack);
+  gtk_widget_class_bind_template_child (widget_class, PrRequestLogView, scroller);
   gtk_widget_class_bind_template_child (widget_class, PrRequestLogView, list_view);
   gtk_widget_class_install_action (widget_class, "log.clear", NULL, clear_log);
 }
@@ -282,6 +327,12 @@ pr_request_log_view_init (PrRequestLogView *self)
                            G_CALLBACK (on_filter_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->errors_check, "toggled",
                            G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (vadjustment (self), "value-changed",
+                           G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
+  /* The list grew or was shown (hidden, it cannot scroll): catch up */
+  g_signal_connect_object (vadjustment (self), "changed",
+                           G_CALLBACK (follow), self, G_CONNECT_SWAPPED);
+  self->following = TRUE;
   update_count (self);
 }
 

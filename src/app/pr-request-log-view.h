@@ -21,7 +21,7 @@ void        pr_request_log_view_set_session    (PrRequestLogView *self,
 /* Show only requests from @phone (NULL: all) */
 void        pr_request_log_view_show_phone     (PrRequestLogView *self,
                                                 PrPhone          *phone);
-GListModel *pr_request_log_view_get_records    (PrRequestLogView *self);  /* newest first */
+GListModel *pr_request_log_view_get_records    (PrRequestLogView *self);  /* oldest first */
 guint       pr_request_log_view_get_n_visible  (PrRequestLogView *self);
 
 G_END_DECLS

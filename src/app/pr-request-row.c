@@ -8,6 +8,7 @@
 
 #include "pr-format.h"
 #include "pr-request-row.h"
+#include "pr-widget-util.h"
 
 struct _PrRequestRow
 {
@@ -27,6 +28,7 @@ static void
 pr_request_row_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), PR_TYPE_REQUEST_ROW);
+  clear_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (pr_request_row_parent_class)->dispose (object);
 }
 

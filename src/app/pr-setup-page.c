@@ -11,20 +11,18 @@
 #include "pr-catalog.h"
 
 #include "pr-setup-page.h"
+#include "pr-widget-util.h"
 
 typedef struct {
   const char *family;        /* catalog family */
-  gboolean    updater;
   const char *fallback_name;
-  const char *variant;       /* translatable */
-} Variant;
+  gboolean    always_updater;
+} Family;
 
-static const Variant variants[] = {
-  { "soundpoint",   FALSE, "SoundPoint IP",   N_("SIP 3 or older (BootROM)") },
-  { "soundpoint",   TRUE,  "SoundPoint IP",   N_("UC Software 4 or newer") },
-  { "soundstation", FALSE, "SoundStation IP", N_("SIP 3 or older (BootROM)") },
-  { "soundstation", TRUE,  "SoundStation IP", N_("UC Software 4 or newer") },
-  { "vvx",          TRUE,  "VVX",             N_("UC Software") },
+static const Family families[] = {
+  { "soundpoint",   "SoundPoint IP",   FALSE },
+  { "soundstation", "SoundStation IP", FALSE },
+  { "vvx",          "VVX",             TRUE },
 };
 
 struct _PrSetupPage
@@ -37,6 +35,8 @@ struct _PrSetupPage
   GtkLabel           *netmask_label;
   GtkLabel           *suggested_label;
   AdwComboRow        *family_row;
+  GtkWidget          *updater_row;
+  GtkSwitch          *updater_switch;
   GtkListBox         *steps_list;
 
   char               *phone_address;
@@ -85,16 +85,19 @@ static void
 fill_steps (PrSetupPage *self)
 {
   guint selected = adw_combo_row_get_selected (self->family_row);
-  const Variant *variant = &variants[MIN (selected, G_N_ELEMENTS (variants) - 1)];
+  const Family *family = &families[MIN (selected, G_N_ELEMENTS (families) - 1)];
+  gboolean updater = family->always_updater || gtk_switch_get_active (self->updater_switch);
   PrCatalog *catalog = pr_catalog_get_default ();
   const char *server = self->phone_address ? self->phone_address : _("this computer’s address");
   g_auto(GStrv) steps = NULL;
   GtkWidget *child;
 
   if (catalog != NULL)
-    steps = pr_catalog_get_setup_steps (catalog, variant->family, variant->updater, server);
+    steps = pr_catalog_get_setup_steps (catalog, family->family, updater, server);
   if (steps == NULL)
-    steps = builtin_steps (variant->updater, server);
+    steps = builtin_steps (updater, server);
+
+  gtk_widget_set_visible (self->updater_row, !family->always_updater);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_list))) != NULL)
     gtk_list_box_remove (self->steps_list, child);
@@ -103,17 +106,15 @@ fill_steps (PrSetupPage *self)
 }
 
 static GListModel *
-variant_labels (void)
+family_labels (void)
 {
   PrCatalog *catalog = pr_catalog_get_default ();
   GtkStringList *labels = gtk_string_list_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
     {
-      const char *name = catalog ? pr_catalog_get_family_name (catalog, variants[i].family) : NULL;
-      g_autofree char *label = g_strdup_printf ("%s — %s", name ? name : variants[i].fallback_name,
-                                                _(variants[i].variant));
-      gtk_string_list_append (labels, label);
+      const char *name = catalog ? pr_catalog_get_family_name (catalog, families[i].family) : NULL;
+      gtk_string_list_append (labels, name ? name : families[i].fallback_name);
     }
   return G_LIST_MODEL (labels);
 }
@@ -135,6 +136,7 @@ pr_setup_page_dispose (GObject *object)
   PrSetupPage *self = PR_SETUP_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_SETUP_PAGE);
+  clear_children (GTK_WIDGET (self));
   g_clear_pointer (&self->phone_address, g_free);
 
   G_OBJECT_CLASS (pr_setup_page_parent_class)->dispose (object);
@@ -156,6 +158,8 @@ pr_setup_page_class_init (PrSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PrSetupPage, netmask_label);
   gtk_widget_class_bind_template_child (widget_class, PrSetupPage, suggested_label);
   gtk_widget_class_bind_template_child (widget_class, PrSetupPage, family_row);
+  gtk_widget_class_bind_template_child (widget_class, PrSetupPage, updater_row);
+  gtk_widget_class_bind_template_child (widget_class, PrSetupPage, updater_switch);
   gtk_widget_class_bind_template_child (widget_class, PrSetupPage, steps_list);
   gtk_widget_class_install_action (widget_class, "setup.copy-address", NULL, copy_address);
 }
@@ -163,12 +167,14 @@ pr_setup_page_class_init (PrSetupPageClass *klass)
 static void
 pr_setup_page_init (PrSetupPage *self)
 {
-  g_autoptr(GListModel) labels = variant_labels ();
+  g_autoptr(GListModel) labels = family_labels ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   adw_combo_row_set_model (self->family_row, labels);
   g_signal_connect_object (self->family_row, "notify::selected",
+                           G_CALLBACK (fill_steps), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->updater_switch, "notify::active",
                            G_CALLBACK (fill_steps), self, G_CONNECT_SWAPPED);
   pr_setup_page_set_target (self, NULL, 0, PR_DEFAULT_PORT);
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "pr-stepper.h"
+#include "pr-widget-util.h"
 
 typedef enum {
   STEP_PENDING,
@@ -117,6 +118,7 @@ static void
 pr_stepper_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), PR_TYPE_STEPPER);
+  clear_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (pr_stepper_parent_class)->dispose (object);
 }
 

@@ -221,13 +221,13 @@ on_phone_changed (PrWindow *self,
   if (progress_only)
     return;
 
-  queue_summary (self);
   stage = pr_phone_get_stage (phone);
   last = GPOINTER_TO_INT (g_hash_table_lookup (self->last_stages, phone)) - 1;
   if (stage == last)
     return;
   g_hash_table_insert (self->last_stages, phone, GINT_TO_POINTER (stage + 1));
   pr_phone_card_reached_stage (phone);
+  update_summary (self);
   if (stage == PR_STAGE_DONE || stage == PR_STAGE_FAILED)
     notify_finished (self, phone);
 }

@@ -23,6 +23,10 @@
 #include "pr-store-path.h"
 
 #define EXCHANGE_KEY "pr-exchange"
+#define HEADER_DEADLINE_KEY "pr-header-deadline"
+/* A body that is not kept (refused, over the cap, not a PUT) is read and
+ * dropped up to twice the upload cap plus this; beyond, the connection closes */
+#define DRAIN_SLACK (64 * 1024)
 #define PR_SEND_BUFFER_SIZE (128 * 1024)
 
 struct _PrServer
@@ -68,6 +72,8 @@ typedef struct {
   char          *upload_final;
   goffset        upload_bytes;
   gboolean       upload_too_big;
+  gboolean       upload_failed; /* writing failed (disk full …): answered 500 */
+  goffset        body_bytes;    /* request body bytes read, kept or not */
 } Exchange;
 
 static void
@@ -197,6 +203,34 @@ start_idle_timer (PrServer *self, GSocket *socket)
   g_object_weak_ref (G_OBJECT (socket), forget_socket, self);
 }
 
+/* Slow headers (slowloris): the socket timeout only catches silence, so a
+ * client dribbling a byte now and then would hold its connection for ever.
+ * The request line and headers must all be in within the idle timeout. */
+static gboolean
+header_deadline_reached (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  g_object_steal_data (G_OBJECT (msg), HEADER_DEADLINE_KEY);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_header_deadline (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                gpointer           data)
+{
+  g_object_set_data (G_OBJECT (msg), HEADER_DEADLINE_KEY, NULL);
+}
+
 static void
 on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
@@ -208,7 +242,13 @@ on_request_started (SoupServer        *soup,
     return;
   cancel_idle_timer (self, socket);
   if (self->idle_timeout > 0)
-    g_socket_set_timeout (socket, self->idle_timeout);
+    {
+      guint id = g_timeout_add_seconds (self->idle_timeout, header_deadline_reached, msg);
+
+      g_socket_set_timeout (socket, self->idle_timeout);
+      g_object_set_data_full (G_OBJECT (msg), HEADER_DEADLINE_KEY, GUINT_TO_POINTER (id), remove_header_deadline);
+      g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+    }
   /* A BootROM reads an image's header and hangs up when nothing changed. With
    * an autotuned send buffer (megabytes) a whole image fits in the kernel and
    * the hang-up goes unseen; a small buffer keeps "sent" close to "received". */
@@ -388,17 +428,33 @@ on_got_chunk (SoupServerMessage *msg,
 {
   Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
   gsize size = g_bytes_get_size (chunk);
+  g_autoptr(GError) error = NULL;
 
-  if (ex == NULL || ex->upload == NULL || ex->upload_too_big)
+  if (ex == NULL)
     return;
+  ex->body_bytes += size;
+  if (ex->upload == NULL || ex->upload_too_big || ex->upload_failed)
+    {
+      /* nothing keeps this body: drop the connection rather than read on */
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      if ((gsize) ex->body_bytes > 2 * self->upload_limit + DRAIN_SLACK && socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      return;
+    }
   ex->upload_bytes += size;
   if ((gsize) ex->upload_bytes > self->upload_limit)
     {
       ex->upload_too_big = TRUE;   /* keep reading, stop writing; answered 413 */
       return;
     }
-  if (!g_output_stream_write_all (ex->upload, g_bytes_get_data (chunk, NULL), size, NULL, NULL, NULL))
-    ex->upload_too_big = TRUE;
+  if (!g_output_stream_write_all (ex->upload, g_bytes_get_data (chunk, NULL), size, NULL, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("A phone’s upload could not be written: %s"), error->message);
+
+      ex->upload_failed = TRUE;
+      g_signal_emit (self, signals[WARNING], 0, message);
+    }
 }
 
 static void
@@ -426,8 +482,6 @@ early_put (PrServer *self, SoupServerMessage *msg, Exchange *ex)
       respond_error (msg, ex, SOUP_STATUS_INTERNAL_SERVER_ERROR);
       return;
     }
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), self);
 }
 
 static void
@@ -443,7 +497,7 @@ finish_put (PrServer *self, SoupServerMessage *msg, Exchange *ex)
       respond_error (msg, ex, SOUP_STATUS_FORBIDDEN);
       return;
     }
-  if (!g_output_stream_close (ex->upload, NULL, &error) || ex->upload_too_big)
+  if (!g_output_stream_close (ex->upload, NULL, &error) || ex->upload_too_big || ex->upload_failed)
     {
       respond_error (msg, ex, ex->upload_too_big ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
                                                  : SOUP_STATUS_INTERNAL_SERVER_ERROR);
@@ -477,6 +531,10 @@ early_handler (SoupServer        *soup,
 {
   Exchange *ex = exchange_for (msg);
 
+  /* No request body is ever kept in memory: a PUT streams to its file, any
+   * other body (refused PUT, POST, a GET with a body …) is counted and dropped */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), user_data);
   if (g_str_equal (ex->method, "PUT"))
     early_put (user_data, msg, ex);
 }

@@ -33,6 +33,7 @@ static struct {
   PrWindow      *window;
   PrDemo        *phones;
   char          *shots;
+  GPtrArray     *notifications;   /* summaries */
 } ui;
 
 /* Waiting */
@@ -70,12 +71,12 @@ on_after_paint (GdkFrameClock *clock,
 }
 
 static gboolean
-painted_twice (gpointer data)
+painted (gpointer data)
 {
-  return *(guint *) data >= 2;
+  return *(guint *) data >= 1;
 }
 
-/* Let pending work run and the window paint two frames */
+/* Let pending work run and the window paint a frame */
 static void
 settle_widget (GtkWidget *widget)
 {
@@ -89,7 +90,7 @@ settle_widget (GtkWidget *widget)
   g_assert_nonnull (clock);
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
   gtk_widget_queue_draw (widget);
-  g_assert_true (wait_for (painted_twice, &frames, "the window to paint"));
+  g_assert_true (wait_for (painted, &frames, "the window to paint"));
   g_signal_handler_disconnect (clock, handler);
 }
 
@@ -101,24 +102,38 @@ settle (void)
 
 /* Screenshots */
 
+static GskRenderNode *
+render_widget (GtkWidget    *widget,
+               GdkPaintable *paintable,
+               int           width,
+               int           height)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
 static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
   /* Made before the window paints, so that it picks up the painted frame */
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_strdup_printf ("%s/%s.png", ui.shots, name);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width, height;
+  int width = 0, height = 0;
 
-  settle_widget (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* The paintable follows the widget's painted frames; wait for one */
+  for (guint attempt = 0; node == NULL && attempt < 10; attempt++)
+    {
+      settle_widget (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      node = render_widget (widget, paintable, width, height);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
@@ -250,6 +265,8 @@ test_startup (void)
   ui.app = pr_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (ui.app), NULL, &error));
   g_assert_no_error (error);
+  /* Screenshots show end states, not transitions */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_application_activate (G_APPLICATION (ui.app));
   ui.window = PR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
   g_assert_nonnull (ui.window);
@@ -285,6 +302,7 @@ test_import (void)
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not a firmware bundle"));
   adw_message_dialog_response (dialog, "close");
+  gtk_window_close (GTK_WINDOW (dialog));   /* as its button does */
   g_assert_true (wait_for (no_dialog, NULL, "the dialog to close"));
 
   /* The same path a drop takes */
@@ -349,6 +367,7 @@ test_port_busy (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "http://127.0.0.1:8080"));
   screenshot (GTK_WIDGET (dialog), "04-port-busy");
   adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_for (no_dialog, NULL, "the dialog to close"));
   g_assert_false (pr_session_get_running (session ()));
 }
@@ -409,7 +428,14 @@ all_cards_final (gpointer data)
                g_strcmp0 (pr_phone_card_get_status_text (PR_PHONE_CARD (card)), pr_phone_get_reason (phone)) == 0)
         failed++;
     }
-  return done == N_GOOD_PHONES && failed == N_BAD_PHONES;
+  /* The failing phone keeps retrying until it gives up: wait for that too */
+  return done == N_GOOD_PHONES && failed == N_BAD_PHONES && pr_demo_get_n_running (ui.phones) == 0;
+}
+
+static gboolean
+all_notified (gpointer data)
+{
+  return ui.notifications->len >= N_GOOD_PHONES + N_BAD_PHONES;
 }
 
 static void
@@ -440,6 +466,39 @@ test_rescue (void)
       g_assert_cmpuint (pr_phone_card_get_update_count (card), <, 400);
     }
   screenshot (GTK_WIDGET (ui.window), "08-done");
+
+  /* Without a window manager the window is not focused: each phone that
+   * finished or failed was announced */
+  if (!gtk_window_is_active (GTK_WINDOW (ui.window)))
+    {
+      for (guint i = 0; i < ui.notifications->len; i++)
+        g_test_message ("Notification: %s", (char *) g_ptr_array_index (ui.notifications, i));
+      g_assert_true (wait_for (all_notified, NULL, "the notifications"));
+    }
+}
+
+/* The scrolled window around the request list below @widget */
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget) && gtk_widget_has_css_class (widget, "request-log"))
+    return GTK_SCROLLED_WINDOW (gtk_widget_get_parent (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+log_at_end (gpointer data)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (find_scroller (data));
+
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) &&
+         gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
 }
 
 static void
@@ -449,6 +508,8 @@ test_log (void)
 
   g_assert_cmpuint (g_list_model_get_n_items (pr_request_log_view_get_records (log)), >, 20);
   pr_window_show_page (ui.window, "log");
+  /* Like tail -f: the newest request is in view */
+  g_assert_true (wait_for (log_at_end, log, "the log to show its newest line"));
   screenshot (GTK_WIDGET (ui.window), "09-log");
 
   /* Filtered to one phone: only its requests */
@@ -475,16 +536,16 @@ details_shown (gpointer data)
 static void
 test_details (void)
 {
-  g_autoptr(GPtrArray) found = cards ();
-  PrPhone *failed = NULL;
+  GListModel *phones = G_LIST_MODEL (pr_session_get_registry (session ()));
+  g_autoptr(PrPhone) failed = NULL;
   PrPhoneDetails *details;
   g_autofree char *text = NULL;
 
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (phones) && failed == NULL; i++)
     {
-      PrPhone *phone = pr_phone_card_get_phone (g_ptr_array_index (found, i));
+      g_autoptr(PrPhone) phone = g_list_model_get_item (phones, i);
       if (pr_phone_get_stage (phone) == PR_STAGE_FAILED)
-        failed = phone;
+        failed = g_steal_pointer (&phone);
     }
   g_assert_nonnull (failed);
   g_assert_nonnull (pr_phone_get_reason (failed));
@@ -509,6 +570,63 @@ test_stop (void)
   g_assert_cmpstr (pr_window_get_phones_state (ui.window), ==, "phones");
 }
 
+/* A notification server on the test's session bus: counts what the app sends */
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notifications_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *path,
+                    const char            *interface,
+                    const char            *method,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary = NULL;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_ptr_array_add (ui.notifications, g_strdup (summary));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ui.notifications->len));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as [],)"));
+  else if (g_str_equal (method, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(ssss)", "test", "test", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_call };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  ui.notifications = g_ptr_array_new_with_free_func (g_free);
+  if (bus == NULL)
+    return;
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, NULL);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                NULL, NULL, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +649,7 @@ main (int   argc,
   g_mkdir_with_parents (ui.shots, 0755);
 
   g_test_init (&argc, &argv, NULL);
+  start_notification_server ();
   g_test_add_func ("/ui/startup", test_startup);
   g_test_add_func ("/ui/import", test_import);
   g_test_add_func ("/ui/port-busy", test_port_busy);
