@@ -7,6 +7,8 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "pr-application.h"
 #include "pr-demo.h"
@@ -100,6 +102,9 @@ start_demo (PrApplication *self)
   g_settings_set_uint (pr_session_get_settings (self->session), "port",
                        pr_session_get_port (self->session));
   urls = pr_server_get_urls (pr_session_get_server (self->session));
+  /* A big demo starts its phones faster, within about ten seconds */
+  if (self->demo_phones > 10)
+    pr_demo_set_pace (self->demo, 384 * 1024, 1500, 10000 / self->demo_phones);
   pr_demo_start (self->demo, urls[0], self->demo_phones, self->demo_phones >= 7 ? 1 : 0);
 }
 
@@ -198,12 +203,24 @@ set_accels (GtkApplication *app)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
 }
 
+/* Ctrl+C in a terminal (or kill) quits cleanly: the server stops, a demo's
+ * temporary files go */
+static gboolean
+quit_on_signal (gpointer data)
+{
+  g_application_quit (G_APPLICATION (data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 pr_application_startup (GApplication *app)
 {
   PrApplication *self = PR_APPLICATION (app);
 
   G_APPLICATION_CLASS (pr_application_parent_class)->startup (app);
+
+  g_unix_signal_add (SIGINT, quit_on_signal, app);
+  g_unix_signal_add (SIGTERM, quit_on_signal, app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   set_accels (GTK_APPLICATION (app));
@@ -229,10 +246,10 @@ pr_application_shutdown (GApplication *app)
 {
   PrApplication *self = PR_APPLICATION (app);
 
-  if (self->demo != NULL)
-    pr_demo_stop (self->demo);
   if (self->session != NULL)
     pr_session_stop (self->session);
+  if (self->demo != NULL)
+    pr_demo_stop (self->demo);
 
   G_APPLICATION_CLASS (pr_application_parent_class)->shutdown (app);
 

@@ -49,6 +49,7 @@ struct _PrDemo
   guint         stagger_ms;
   guint         n_running;
   GPtrArray    *pending;      /* start sources */
+  gboolean      removed;      /* the temporary directory is gone */
 };
 
 G_DEFINE_FINAL_TYPE (PrDemo, pr_demo, G_TYPE_OBJECT)
@@ -129,11 +130,6 @@ pr_demo_dispose (GObject *object)
   g_clear_pointer (&self->phones, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
-  if (self->dir != NULL)
-    {
-      g_autoptr(GFile) dir = g_file_new_for_path (self->dir);
-      delete_tree (dir);
-    }
 
   G_OBJECT_CLASS (pr_demo_parent_class)->dispose (object);
 }
@@ -323,4 +319,12 @@ pr_demo_stop (PrDemo *self)
   self->n_running -= MIN (self->n_running, self->pending->len);
   g_ptr_array_set_size (self->pending, 0);
   g_cancellable_cancel (self->cancellable);
+
+  /* Stop the server first: the store and uploads go now */
+  if (self->dir != NULL && !self->removed)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (self->dir);
+      delete_tree (dir);
+      self->removed = TRUE;
+    }
 }

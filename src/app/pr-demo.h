@@ -41,6 +41,7 @@ void        pr_demo_start              (PrDemo      *self,
                                         guint        count,
                                         guint        n_failing);
 guint       pr_demo_get_n_running      (PrDemo      *self);
+/* Stop the phones and delete the temporary directory (stop the server first) */
 void        pr_demo_stop               (PrDemo      *self);
 
 /* Write the synthetic bundle's files into @dir (tests) */

@@ -47,25 +47,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-static GQuark reached_quark;
 
 static void update (PrPhoneCard *self);
-
-/* TODO(core): pr_phone_get_reached_stage() — the furthest of bootloader and
- * application a phone got to — would make this bookkeeping unnecessary. */
-PrStage
-pr_phone_card_reached_stage (PrPhone *phone)
-{
-  PrStage stage = pr_phone_get_stage (phone);
-  PrStage reached = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (phone), reached_quark));
-
-  if ((stage == PR_STAGE_BOOTLOADER || stage == PR_STAGE_APPLICATION) && stage > reached)
-    {
-      reached = stage;
-      g_object_set_qdata (G_OBJECT (phone), reached_quark, GINT_TO_POINTER (reached));
-    }
-  return reached;
-}
 
 static const char *
 stage_text (PrPhone *phone)
@@ -135,7 +118,7 @@ update_state (PrPhoneCard *self)
   if (description != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
-  pr_stepper_set_stage (self->stepper, stage, pr_phone_card_reached_stage (self->phone));
+  pr_stepper_set_stage (self->stepper, stage, pr_phone_get_reached_stage (self->phone));
   gtk_widget_set_visible (self->web_button, stage == PR_STAGE_DONE && pr_phone_get_ip (self->phone));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.open-web-page", stage == PR_STAGE_DONE);
 }
@@ -325,7 +308,6 @@ pr_phone_card_class_init (PrPhoneCardClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  reached_quark = g_quark_from_static_string ("pr-phone-card-reached-stage");
 
   g_type_ensure (PR_TYPE_STEPPER);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -25,6 +25,5 @@ const char *pr_phone_card_get_status_text (PrPhoneCard *self);
 guint       pr_phone_card_get_update_count (PrPhoneCard *self);
 
 /* The furthest of bootloader/application a phone reached (remembered on the phone) */
-PrStage     pr_phone_card_reached_stage  (PrPhone     *phone);
 
 G_END_DECLS

@@ -118,6 +118,14 @@ refresh_overview (PrPhoneDetails *self)
 
   gtk_window_set_title (GTK_WINDOW (self), or_unknown (pr_phone_get_model_name (phone)));
   adw_action_row_set_subtitle (self->result_row, result);
+  if (pr_phone_get_stage (phone) == PR_STAGE_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->result_row), "result-failed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->result_row), "result-failed");
+  if (pr_phone_get_stage (phone) == PR_STAGE_DONE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->result_row), "result-done");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->result_row), "result-done");
   adw_action_row_set_subtitle (self->model_row, model);
   adw_action_row_set_subtitle (self->mac_row, pr_phone_get_mac (phone) ? pr_phone_get_mac (phone)
                                                                       : _("not known yet"));

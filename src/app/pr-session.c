@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pr-catalog.h"
 #include "pr-session.h"
 
 struct _PrSession
@@ -15,7 +16,8 @@ struct _PrSession
   GSettings       *settings;
   PrPhoneRegistry *registry;
   PrFirmwareStore *store;
-  PrServer        *server;
+  PrServer        *server;        /* made at the first start, kept while the store stays */
+  gboolean         running;
   char            *store_root_override;
   char            *uploads_dir;
   char            *address;
@@ -55,6 +57,41 @@ store_root_from_settings (PrSession *self)
 }
 
 static void
+on_request_finished (PrSession       *self,
+                     PrRequestRecord *record,
+                     gboolean         from_phone);
+
+/* The server serves one store: a new store needs a new server */
+static void
+drop_server (PrSession *self)
+{
+  g_assert (!self->running);
+
+  if (self->server == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->server, self);
+  g_clear_object (&self->server);
+}
+
+static PrServer *
+ensure_server (PrSession *self)
+{
+  PrCatalog *catalog = pr_catalog_get_default ();
+
+  if (self->server != NULL)
+    return self->server;
+
+  self->server = pr_server_new (self->store, self->registry);
+  pr_server_set_uploads_dir (self->server, self->uploads_dir);
+  /* The phones' boot-log failure lines, and which BootROM each release needs */
+  if (catalog != NULL)
+    pr_server_set_catalog (self->server, catalog);
+  g_signal_connect_object (self->server, "request-finished", G_CALLBACK (on_request_finished),
+                           self, G_CONNECT_SWAPPED);
+  return self->server;
+}
+
+static void
 open_store (PrSession *self)
 {
   g_autofree char *root = store_root_from_settings (self);
@@ -68,6 +105,7 @@ open_store (PrSession *self)
     pr_firmware_store_set_keep_master_config (store,
         g_settings_get_boolean (self->settings, "keep-master-config"));
 
+  drop_server (self);
   g_clear_object (&self->store);
   self->store = store;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -90,7 +128,7 @@ on_settings_changed (PrSession  *self,
   if (g_str_equal (key, "store-location"))
     {
       /* A running server keeps its store; the new one is used at the next start. */
-      if (self->server == NULL)
+      if (!self->running)
         open_store (self);
     }
   else if (g_str_equal (key, "keep-master-config") && self->store != NULL)
@@ -99,7 +137,7 @@ on_settings_changed (PrSession  *self,
           g_settings_get_boolean (self->settings, key));
       pr_firmware_store_invalidate (self->store);
     }
-  else if (g_str_equal (key, "upload-cap") && self->server != NULL)
+  else if (g_str_equal (key, "upload-cap") && self->running)
     pr_server_set_upload_limit (self->server, g_settings_get_uint (self->settings, key));
 }
 
@@ -117,6 +155,7 @@ pr_session_dispose (GObject *object)
   PrSession *self = PR_SESSION (object);
 
   pr_session_stop (self);
+  drop_server (self);
   g_clear_object (&self->store);
   g_clear_object (&self->registry);
   g_clear_object (&self->settings);
@@ -150,10 +189,10 @@ pr_session_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
     case PROP_SERVER:
-      g_value_set_object (value, self->server);
+      g_value_set_object (value, pr_session_get_server (self));
       break;
     case PROP_RUNNING:
-      g_value_set_boolean (value, self->server != NULL);
+      g_value_set_boolean (value, self->running);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -254,35 +293,35 @@ PrServer *
 pr_session_get_server (PrSession *self)
 {
   g_return_val_if_fail (PR_IS_SESSION (self), NULL);
-  return self->server;
+  return self->running ? self->server : NULL;
 }
 
 gboolean
 pr_session_get_running (PrSession *self)
 {
   g_return_val_if_fail (PR_IS_SESSION (self), FALSE);
-  return self->server != NULL;
+  return self->running;
 }
 
 const char *
 pr_session_get_address (PrSession *self)
 {
   g_return_val_if_fail (PR_IS_SESSION (self), NULL);
-  return self->server ? self->address : NULL;
+  return self->running ? self->address : NULL;
 }
 
 guint
 pr_session_get_port (PrSession *self)
 {
   g_return_val_if_fail (PR_IS_SESSION (self), 0);
-  return self->server ? self->port : 0;
+  return self->running ? self->port : 0;
 }
 
 char *
 pr_session_dup_phone_address (PrSession *self)
 {
   g_return_val_if_fail (PR_IS_SESSION (self), NULL);
-  if (self->server == NULL)
+  if (!self->running)
     return NULL;
   return pr_server_address_for_phone (self->address, self->port);
 }
@@ -294,26 +333,12 @@ pr_session_get_foreign_requests (PrSession *self)
   return self->server ? pr_server_get_foreign_requests (self->server) : 0;
 }
 
-/* TRUE when the store holds at least one firmware image (*.ld) at its top.
- * TODO(core): pr_firmware_store_has_images() would say this without the UI
- * looking at the store's layout. */
+/* TRUE when the store holds at least one firmware image */
 gboolean
 pr_session_get_has_firmware (PrSession *self)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_return_val_if_fail (PR_IS_SESSION (self), FALSE);
-  if (self->store == NULL)
-    return FALSE;
-
-  dir = g_dir_open (pr_firmware_store_get_root (self->store), 0, NULL);
-  if (dir == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".ld"))
-      return TRUE;
-  return FALSE;
+  return self->store != NULL && pr_firmware_store_has_images (self->store);
 }
 
 gboolean
@@ -322,12 +347,12 @@ pr_session_start (PrSession   *self,
                   guint        port,
                   GError     **error)
 {
-  g_autoptr(PrServer) server = NULL;
+  PrServer *server;
 
   g_return_val_if_fail (PR_IS_SESSION (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
-  if (self->server != NULL)
+  if (self->running)
     return TRUE;
   if (self->store == NULL)
     open_store (self);
@@ -338,18 +363,18 @@ pr_session_start (PrSession   *self,
       return FALSE;
     }
 
-  server = pr_server_new (self->store, self->registry);
-  pr_server_set_uploads_dir (server, self->uploads_dir);
+  server = ensure_server (self);
   pr_server_set_upload_limit (server, g_settings_get_uint (self->settings, "upload-cap"));
   if (!pr_server_listen (server, address, port, error))
-    return FALSE;
+    {
+      pr_server_stop (server);
+      return FALSE;
+    }
 
-  g_signal_connect_object (server, "request-finished", G_CALLBACK (on_request_finished),
-                           self, G_CONNECT_SWAPPED);
   g_free (self->address);
   self->address = g_strdup (address);
   self->port = pr_server_get_port (server);
-  self->server = g_steal_pointer (&server);
+  self->running = TRUE;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -361,12 +386,11 @@ pr_session_stop (PrSession *self)
 {
   g_return_if_fail (PR_IS_SESSION (self));
 
-  if (self->server == NULL)
+  if (!self->running)
     return;
 
   pr_server_stop (self->server);
-  g_signal_handlers_disconnect_by_data (self->server, self);
-  g_clear_object (&self->server);
+  self->running = FALSE;
   pr_phone_registry_flush (self->registry);
   reopen_store_if_moved (self);
 

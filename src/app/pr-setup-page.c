@@ -187,7 +187,7 @@ pr_setup_page_set_target (PrSetupPage *self,
 {
   g_autofree char *netmask = NULL;
   g_autofree char *suggested = NULL;
-  gboolean ipv4 = address != NULL && strchr (address, ':') == NULL;
+  gboolean ipv4 = address != NULL && strchr (address, ':') == NULL && prefix > 0;
 
   g_return_if_fail (PR_IS_SETUP_PAGE (self));
 

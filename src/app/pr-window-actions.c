@@ -110,13 +110,16 @@ port_dialog (PrWindow   *self,
   return dialog;
 }
 
-static void
-show_start_error (PrWindow   *self,
-                  GError     *error,
-                  const char *address,
-                  guint       port)
+void
+pr_window_show_start_error (PrWindow   *self,
+                            GError     *error,
+                            const char *address,
+                            guint       port)
 {
   AdwMessageDialog *dialog;
+
+  g_return_if_fail (PR_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
 
   if (g_error_matches (error, PR_ERROR, PR_ERROR_PORT_PRIVILEGED) ||
       g_error_matches (error, PR_ERROR, PR_ERROR_PORT_BUSY))
@@ -175,7 +178,7 @@ pr_window_start_server (PrWindow *self)
   port = (guint) gtk_spin_button_get_value_as_int (self->port_spin);
   if (!pr_session_start (self->session, pr_address_item_get_address (item), port, &error))
     {
-      show_start_error (self, error, pr_address_item_get_address (item), port);
+      pr_window_show_start_error (self, error, pr_address_item_get_address (item), port);
       return FALSE;
     }
   return TRUE;

@@ -39,6 +39,7 @@ struct _PrWindow
   AdwActionRow         *firewalld_row;
   AdwActionRow         *ufw_row;
   GtkLabel             *summary_label;
+  GtkDropDown          *filter_dropdown;
   GtkGridView          *grid_view;
   PrSetupPage          *setup_page;
   PrFirmwarePage       *firmware_page;
@@ -46,6 +47,7 @@ struct _PrWindow
 
   /* State */
   PrSession            *session;
+  GtkCustomFilter      *phone_filter;
   GHashTable           *last_stages;      /* PrPhone → stage + 1 */
   guint                 summary_source;
   GQueue                import_queue;     /* of GFile */

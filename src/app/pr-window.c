@@ -14,7 +14,8 @@
 
 G_DEFINE_FINAL_TYPE (PrWindow, pr_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* The address shown to the user: what runs, else what is chosen */
+/* The address shown to the user: what runs, else what is chosen. The prefix
+ * is 0 when unknown. */
 static void
 current_target (PrWindow    *self,
                 const char **address,
@@ -26,13 +27,13 @@ current_target (PrWindow    *self,
   *address = item ? pr_address_item_get_address (item) : NULL;
   *prefix = item ? pr_address_item_get_prefix (item) : 0;
   *port = (guint) gtk_spin_button_get_value_as_int (self->port_spin);
-  if (pr_session_get_running (self->session))
-    {
-      if (g_strcmp0 (*address, pr_session_get_address (self->session)) != 0)
-        *prefix = 32;
-      *address = pr_session_get_address (self->session);
-      *port = pr_session_get_port (self->session);
-    }
+  if (!pr_session_get_running (self->session))
+    return;
+
+  if (g_strcmp0 (*address, pr_session_get_address (self->session)) != 0)
+    *prefix = 0;
+  *address = pr_session_get_address (self->session);
+  *port = pr_session_get_port (self->session);
 }
 
 static void
@@ -48,8 +49,12 @@ update_troubleshooting (PrWindow *self)
 
   current_target (self, &address, &prefix, &port);
   phone_address = address ? pr_server_address_for_phone (address, port) : NULL;
-  subnet = g_strdup_printf (_("This computer is %s/%u: the phone needs an address in that subnet, or a route to it."),
-                            address ? address : "–", prefix);
+  if (prefix > 0)
+    subnet = g_strdup_printf (_("This computer is %s/%u: the phone needs an address in that subnet, or a route to it."),
+                              address, prefix);
+  else
+    subnet = g_strdup_printf (_("This computer is %s: the phone needs an address in the same subnet, or a route to it."),
+                              address ? address : "–");
   /* Translators: what to enter as Server Address on the phone */
   typed = g_strdup_printf (_("Server Address: %s"), phone_address ? phone_address : "–");
   firewalld = g_strdup_printf ("sudo firewall-cmd --add-port=%u/tcp", port);
@@ -113,24 +118,37 @@ update_running_bar (PrWindow *self)
       _("The server is running. Enter its address on each phone and restart the phone: it appears here as soon as it asks for its software."));
 }
 
+/* One obvious next step: Start is the suggested action only once there is
+ * firmware to give; before that, importing it is. */
+static void
+update_start_button (PrWindow *self)
+{
+  GtkWidget *button = GTK_WIDGET (self->start_button);
+  gboolean running = pr_session_get_running (self->session);
+  gboolean suggested = !running && pr_session_get_has_firmware (self->session);
+
+  gtk_button_set_label (self->start_button, running ? _("_Stop Server") : _("_Start Rescue Server"));
+  if (running)
+    gtk_widget_add_css_class (button, "destructive-action");
+  else
+    gtk_widget_remove_css_class (button, "destructive-action");
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
+}
+
 static void
 update_server_state (PrWindow *self)
 {
   gboolean running = pr_session_get_running (self->session);
 
-  gtk_button_set_label (self->start_button, running ? _("_Stop Server") : _("_Start Rescue Server"));
   if (running)
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "suggested-action");
-      gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "destructive-action");
       pr_address_picker_select (self->address_picker, pr_session_get_address (self->session));
       gtk_spin_button_set_value (self->port_spin, pr_session_get_port (self->session));
     }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "destructive-action");
-      gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
-    }
+  update_start_button (self);
   gtk_widget_set_sensitive (self->network_box, !running);
   update_running_bar (self);
   update_troubleshooting (self);
@@ -211,6 +229,49 @@ notify_finished (PrWindow *self,
   g_application_send_notification (app, id, notification);
 }
 
+/* The grid's filter (rows of filter_dropdown) */
+enum {
+  SHOW_ALL,
+  SHOW_ATTENTION,
+  SHOW_IN_PROGRESS,
+  SHOW_RESCUED,
+};
+
+static gboolean
+phone_shown (gpointer item,
+             gpointer data)
+{
+  PrWindow *self = data;
+  PrPhone *phone = item;
+  PrStage stage = pr_phone_get_stage (phone);
+
+  switch (gtk_drop_down_get_selected (self->filter_dropdown))
+    {
+    case SHOW_ATTENTION:
+      return stage == PR_STAGE_FAILED || (stage != PR_STAGE_DONE && pr_phone_get_interrupted (phone));
+    case SHOW_IN_PROGRESS:
+      return stage != PR_STAGE_FAILED && stage != PR_STAGE_DONE;
+    case SHOW_RESCUED:
+      return stage == PR_STAGE_DONE;
+    case SHOW_ALL:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+refilter (PrWindow *self)
+{
+  if (gtk_drop_down_get_selected (self->filter_dropdown) != SHOW_ALL)
+    gtk_filter_changed (GTK_FILTER (self->phone_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_filter_selected (PrWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->phone_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
 static void
 on_phone_changed (PrWindow *self,
                   PrPhone  *phone,
@@ -221,12 +282,12 @@ on_phone_changed (PrWindow *self,
   if (progress_only)
     return;
 
+  refilter (self);
   stage = pr_phone_get_stage (phone);
   last = GPOINTER_TO_INT (g_hash_table_lookup (self->last_stages, phone)) - 1;
   if (stage == last)
     return;
   g_hash_table_insert (self->last_stages, phone, GINT_TO_POINTER (stage + 1));
-  pr_phone_card_reached_stage (phone);
   update_summary (self);
   if (stage == PR_STAGE_DONE || stage == PR_STAGE_FAILED)
     notify_finished (self, phone);
@@ -253,6 +314,7 @@ static void
 on_firmware_changed (PrWindow *self)
 {
   update_phones_state (self);
+  update_start_button (self);
 }
 
 static void
@@ -290,8 +352,8 @@ static void
 on_card_activated (PrWindow    *self,
                    guint        position)
 {
-  GListModel *phones = G_LIST_MODEL (pr_session_get_registry (self->session));
-  g_autoptr(PrPhone) phone = g_list_model_get_item (phones, position);
+  GListModel *shown = G_LIST_MODEL (gtk_grid_view_get_model (self->grid_view));
+  g_autoptr(PrPhone) phone = g_list_model_get_item (shown, position);
 
   if (phone != NULL)
     gtk_window_present (GTK_WINDOW (pr_phone_details_new (GTK_WINDOW (self), phone)));
@@ -302,13 +364,19 @@ setup_grid (PrWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GListModel *phones = G_LIST_MODEL (pr_session_get_registry (self->session));
+  GtkFilterListModel *filtered;
 
+  self->phone_filter = gtk_custom_filter_new (phone_shown, self, NULL);
+  filtered = gtk_filter_list_model_new (g_object_ref (phones),
+                                        GTK_FILTER (g_object_ref (self->phone_filter)));
+  g_signal_connect_object (self->filter_dropdown, "notify::selected",
+                           G_CALLBACK (on_filter_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
   gtk_grid_view_set_model (self->grid_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (phones))));
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (filtered))));
   g_signal_connect_object (self->grid_view, "activate", G_CALLBACK (on_card_activated),
                            self, G_CONNECT_SWAPPED);
 }
@@ -395,6 +463,7 @@ pr_window_dispose (GObject *object)
     }
   g_clear_pointer (&self->last_stages, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PR_TYPE_WINDOW);
+  g_clear_object (&self->phone_filter);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (pr_window_parent_class)->dispose (object);
@@ -438,6 +507,7 @@ pr_window_class_init (PrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PrWindow, firewalld_row);
   gtk_widget_class_bind_template_child (widget_class, PrWindow, ufw_row);
   gtk_widget_class_bind_template_child (widget_class, PrWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PrWindow, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PrWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, PrWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, PrWindow, firmware_page);

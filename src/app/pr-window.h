@@ -20,6 +20,11 @@ PrSession  *pr_window_get_session         (PrWindow      *self);
 /* Start the server on the chosen address and port, as the Start button does;
  * FALSE after showing the user what went wrong */
 gboolean    pr_window_start_server        (PrWindow      *self);
+/* The dialog that explains a start failure and offers the fix */
+void        pr_window_show_start_error    (PrWindow      *self,
+                                           GError        *error,
+                                           const char    *address,
+                                           guint          port);
 /* Import firmware as a drop or the Import dialog does (queued, async) */
 void        pr_window_import_files        (PrWindow      *self,
                                            GFile        **files,

@@ -65,16 +65,20 @@ pr_store_file_unref (PrStoreFile *file)
     return;
   g_free (file->name);
   g_bytes_unref (file->contents);
+  if (file->fd >= 0)
+    close (file->fd);
   g_free (file);
 }
 
+/* Takes @fd (or -1) */
 static PrStoreFile *
-store_file_new (const char *name, GBytes *contents, gboolean generated)
+store_file_new (const char *name, GBytes *contents, gboolean generated, int fd)
 {
   PrStoreFile *file = g_new0 (PrStoreFile, 1);
   const char *dot = strrchr (name, '.');
 
   file->ref_count = 1;
+  file->fd = fd;
   file->name = g_strdup (name);
   file->contents = g_bytes_ref (contents);
   file->generated = generated;
@@ -188,8 +192,14 @@ try_file (PrFirmwareStore *self, int rootfd, const char *relative)
       return NULL;
     }
   bytes = map_file (self, fd, &st);
-  close (fd);
-  return bytes != NULL ? store_file_new (relative, bytes, FALSE) : NULL;
+  if (bytes == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  /* The descriptor stays open with the file: the server sends large bodies
+   * straight from it (sendfile), without touching the mapping */
+  return store_file_new (relative, bytes, FALSE, fd);
 }
 
 gboolean
@@ -231,7 +241,7 @@ generated_master_config (PrFirmwareStore *self, int rootfd, const char *name)
       self->generated_ino = st.st_ino;
       self->generated_mtime_ns = mtime_ns;
     }
-  file = store_file_new (name, self->generated, TRUE);
+  file = store_file_new (name, self->generated, TRUE, -1);
   g_mutex_unlock (&self->lock);
   return file;
 }
@@ -352,6 +362,18 @@ pr_firmware_store_lookup (PrFirmwareStore *self,
   if (file == NULL)
     g_set_error (error, PR_ERROR, PR_ERROR_NOT_FOUND, _("The store has no “%s”"), relative);
   return file;
+}
+
+gboolean
+pr_firmware_store_has_images (PrFirmwareStore *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->root, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.' && g_str_has_suffix (name, ".ld") && pr_firmware_store_has_file (self, name))
+      return TRUE;
+  return FALSE;
 }
 
 void

@@ -17,6 +17,7 @@ typedef struct {
   const char *content_type;
   gboolean    generated;     /* built by us (master config), not a file in the store */
   gint        ref_count;
+  int         fd;            /* the open file, for sendfile(2); -1 when generated */
 } PrStoreFile;
 
 PrStoreFile *pr_store_file_ref   (PrStoreFile *file);
@@ -48,6 +49,9 @@ PrStoreFile     *pr_firmware_store_lookup       (PrFirmwareStore *self,
 /* TRUE if a regular file @relative exists in the store (no fallbacks) */
 gboolean         pr_firmware_store_has_file     (PrFirmwareStore *self,
                                                  const char      *relative);
+
+/* TRUE if the store's top holds at least one firmware image (*.ld) */
+gboolean         pr_firmware_store_has_images   (PrFirmwareStore *self);
 
 /* Drop cached mappings, e.g. after an import changed the store */
 void             pr_firmware_store_invalidate   (PrFirmwareStore *self);

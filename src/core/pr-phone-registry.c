@@ -186,6 +186,7 @@ static gboolean promote_timeout (gpointer data);
 static void
 copy_state (PrPhone *to, Machine *mto, PrPhone *from, Machine *mfrom)
 {
+  pr_phone_set_stage (to, pr_phone_get_reached_stage (from));
   pr_phone_set_stage (to, pr_phone_get_stage (from));
   pr_phone_set_reason (to, pr_phone_get_reason (from));
   pr_phone_set_note (to, pr_phone_get_note (from));
@@ -378,7 +379,8 @@ promote_timeout (gpointer data)
   Machine *m = data;
 
   m->promote_source = 0;
-  if (m->transfer_active && !m->transfer_promoted)
+  /* a failed phone's retry lifts the failure only once it completes */
+  if (m->transfer_active && !m->transfer_promoted && pr_phone_get_stage (m->phone) != PR_STAGE_FAILED)
     {
       promote (m);
       emit_if_changed (m->registry, m);
@@ -708,6 +710,8 @@ pr_phone_registry_set_bootrom_check (PrPhoneRegistry *self,
   self->bootrom_check_destroy = destroy;
 }
 
+static void pattern_clear (gpointer data);
+
 void
 pr_phone_registry_add_log_pattern (PrPhoneRegistry *self,
                                    const char      *needle,
@@ -716,6 +720,12 @@ pr_phone_registry_add_log_pattern (PrPhoneRegistry *self,
   LogPattern p = { g_strdup (needle), g_strdup (advice != NULL ? advice : "") };
 
   g_return_if_fail (needle != NULL && *needle != '\0');
+  for (guint i = 0; i < self->patterns->len; i++)
+    if (g_str_equal (g_array_index (self->patterns, LogPattern, i).needle, needle))
+      {
+        pattern_clear (&p);
+        return;   /* known already (a server set up again on this registry) */
+      }
   g_array_append_val (self->patterns, p);
 }
 

@@ -22,6 +22,7 @@ struct _PrPhone
   char       *initial_bootrom_version;
   char       *initial_app_version;
   PrStage     stage;
+  PrStage     reached_stage;
   char       *reason;
   char       *note;
   char       *current_file;
@@ -48,6 +49,7 @@ enum {
   PROP_BOOTROM_VERSION,
   PROP_APP_VERSION,
   PROP_STAGE,
+  PROP_REACHED_STAGE,
   PROP_REASON,
   PROP_NOTE,
   PROP_CURRENT_FILE,
@@ -102,6 +104,7 @@ pr_phone_get_property (GObject    *object,
     case PROP_BOOTROM_VERSION: g_value_set_string (value, self->bootrom_version); break;
     case PROP_APP_VERSION:     g_value_set_string (value, self->app_version); break;
     case PROP_STAGE:           g_value_set_int (value, self->stage); break;
+    case PROP_REACHED_STAGE:   g_value_set_int (value, self->reached_stage); break;
     case PROP_REASON:          g_value_set_string (value, self->reason); break;
     case PROP_NOTE:            g_value_set_string (value, self->note); break;
     case PROP_CURRENT_FILE:    g_value_set_string (value, self->current_file); break;
@@ -148,6 +151,8 @@ pr_phone_class_init (PrPhoneClass *klass)
   /* PrStage as int: the core has no registered enum types */
   properties[PROP_STAGE] = g_param_spec_int ("stage", NULL, NULL, PR_STAGE_WAITING, PR_STAGE_FAILED, PR_STAGE_WAITING,
                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REACHED_STAGE] = g_param_spec_int ("reached-stage", NULL, NULL, PR_STAGE_WAITING, PR_STAGE_DONE, PR_STAGE_WAITING,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_REASON] = string_prop ("reason");
   properties[PROP_NOTE] = string_prop ("note");
   properties[PROP_CURRENT_FILE] = string_prop ("current-file");
@@ -234,6 +239,11 @@ pr_phone_set_stage (PrPhone *self, PrStage stage)
     return FALSE;
   self->stage = stage;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+  if (stage != PR_STAGE_FAILED && stage > self->reached_stage)
+    {
+      self->reached_stage = stage;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REACHED_STAGE]);
+    }
   return TRUE;
 }
 
@@ -374,6 +384,7 @@ const char *pr_phone_get_app_version      (PrPhone *self) { return self->app_ver
 const char *pr_phone_get_initial_bootrom_version (PrPhone *self) { return self->initial_bootrom_version; }
 const char *pr_phone_get_initial_app_version     (PrPhone *self) { return self->initial_app_version; }
 PrStage     pr_phone_get_stage            (PrPhone *self) { return self->stage; }
+PrStage     pr_phone_get_reached_stage    (PrPhone *self) { return self->reached_stage; }
 const char *pr_phone_get_reason           (PrPhone *self) { return self->reason; }
 const char *pr_phone_get_note             (PrPhone *self) { return self->note; }
 const char *pr_phone_get_current_file     (PrPhone *self) { return self->current_file; }

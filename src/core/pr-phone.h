@@ -28,6 +28,9 @@ const char *pr_phone_get_app_version      (PrPhone *self);
 const char *pr_phone_get_initial_bootrom_version (PrPhone *self); /* as first seen */
 const char *pr_phone_get_initial_app_version     (PrPhone *self);
 PrStage     pr_phone_get_stage            (PrPhone *self);
+/* The furthest of waiting → bootloader → application → done this phone got to
+ * (a failure does not move it): where a failure sits on a stepper */
+PrStage     pr_phone_get_reached_stage    (PrPhone *self);
 const char *pr_phone_get_reason           (PrPhone *self);   /* why failed, or NULL */
 const char *pr_phone_get_note             (PrPhone *self);   /* status line, e.g. "BootROM updated, rebooting" */
 const char *pr_phone_get_current_file     (PrPhone *self);

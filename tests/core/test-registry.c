@@ -134,6 +134,8 @@ test_full_rescue (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pr_phone_get_finished_time (phone), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (pr_phone_get_log (phone)), ==, 10);
 
+  g_assert_cmpint (pr_phone_get_reached_stage (phone), ==, PR_STAGE_DONE);
+
   /* The stepper only moved forward */
   g_assert_cmpuint (f->stages->len, ==, 4);
   g_assert_cmpint (g_array_index (f->stages, PrStage, 0), ==, PR_STAGE_WAITING);
@@ -193,9 +195,20 @@ test_cut_always (Fixture *f, gconstpointer data)
   get (f, IP, APP, NEW_BOOT_UA, 200, 3 * MIB, 2 * MIB);
   g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_FAILED);
   g_assert_nonnull (strstr (pr_phone_get_reason (phone), "cut off 3 times"));
+
+  /* a retry still running does not turn the card back from red… */
+  {
+    gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    request (f, IP, "GET", APP, NEW_BOOT_UA, 200, 3 * MIB);
+    while (g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_FAILED);
+    finish (f, IP, "GET", APP, NEW_BOOT_UA, 200, MIB, FALSE);
+  }
   g_assert_nonnull (strstr (pr_phone_get_reason (phone), "2345-12360-001.sip.ld"));
 
-  /* A complete download afterwards carries the card on */
+  /* …a complete download does */
   get (f, IP, APP, NEW_BOOT_UA, 200, 3 * MIB, 3 * MIB);
   g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_APPLICATION);
   g_assert_null (pr_phone_get_reason (phone));
@@ -237,6 +250,7 @@ test_boot_log_failure (Fixture *f, gconstpointer data)
   PrPhone *phone;
 
   pr_phone_registry_add_log_pattern (f->registry, "is not compatible with the phone", "Import a newer BootROM.");
+  pr_phone_registry_add_log_pattern (f->registry, "is not compatible with the phone", "Import a newer BootROM.");   /* once is enough */
   phone = get (f, IP, APP, BOOT_UA, 200, 3 * MIB, 3 * MIB);
   pr_classify ("PUT", "/" MAC "-boot.log", BOOT_UA, &info);
   pr_phone_registry_request_started (f->registry, IP, "PUT", "/" MAC "-boot.log", BOOT_UA, &info, 201, 0, NULL);

@@ -319,6 +319,63 @@ test_import (void)
   pr_window_show_page (ui.window, "phones");
 }
 
+static gboolean
+import_progressed (gpointer data)
+{
+  GtkProgressBar *bar = data;
+
+  return !pr_window_get_importing (ui.window) || gtk_progress_bar_get_fraction (bar) > 0;
+}
+
+static GtkProgressBar *
+find_progress_bar (GtkWidget *widget)
+{
+  if (GTK_IS_PROGRESS_BAR (widget) && gtk_widget_get_mapped (widget))
+    return GTK_PROGRESS_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkProgressBar *found = find_progress_bar (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A big import shows its progress row; Cancel stops it and changes nothing */
+static void
+test_import_cancel (void)
+{
+  g_autofree char *dir = g_build_filename (ui.tmp, "big", NULL);
+  g_autofree char *zip_path = g_build_filename (ui.tmp, "spip_ssip_big_3_2_4_release_sig.zip", NULL);
+  g_autoptr(GFile) zip = g_file_new_for_path (zip_path);
+  PrFirmwarePage *page = PR_FIRMWARE_PAGE (pr_window_get_firmware_page (ui.window));
+  guint bundles = pr_firmware_page_get_n_bundles (page);
+  struct archive *archive = archive_write_new ();
+  GtkProgressBar *bar;
+
+  g_assert_true (pr_demo_write_bundle (dir, 64 * 1024 * 1024, 64 * 1024 * 1024, NULL));
+  archive_write_set_format_zip (archive);
+  archive_write_set_options (archive, "zip:compression=store");
+  g_assert_cmpint (archive_write_open_filename (archive, zip_path), ==, ARCHIVE_OK);
+  write_zip_entry (archive, dir, "bootrom.ld");
+  write_zip_entry (archive, dir, "sip.ld");
+  archive_write_close (archive);
+  archive_write_free (archive);
+
+  pr_window_import_files (ui.window, &zip, 1);
+  g_assert_true (pr_window_get_importing (ui.window));
+  bar = find_progress_bar (GTK_WIDGET (ui.window));
+  g_assert_nonnull (bar);
+  wait_for (import_progressed, bar, "import progress");
+  if (pr_window_get_importing (ui.window))
+    {
+      screenshot (GTK_WIDGET (ui.window), "02-importing");
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.cancel-import", NULL));
+    }
+  g_assert_true (wait_for (import_done, NULL, "the import to stop"));
+  g_assert_cmpuint (pr_firmware_page_get_n_bundles (page), ==, bundles);
+}
+
 static PrAddressPicker *
 picker (void)
 {
@@ -370,6 +427,27 @@ test_port_busy (void)
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_for (no_dialog, NULL, "the dialog to close"));
   g_assert_false (pr_session_get_running (session ()));
+}
+
+/* Port 80 refused (tests run as root, so the error is made up): the dialog
+ * offers port 8080 with the address to type, and the sysctl line to copy */
+static void
+test_port_privileged (void)
+{
+  g_autoptr(GError) error = g_error_new (PR_ERROR, PR_ERROR_PORT_PRIVILEGED, "Port 80 needs privileges");
+  AdwMessageDialog *dialog;
+
+  pr_window_show_start_error (ui.window, error, "192.168.1.5", 80);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "fallback"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "fallback"), ==, "_Use Port 8080");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "http://192.168.1.5:8080"));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (dialog), "sysctl net.ipv4.ip_unprivileged_port_start=80"));
+  screenshot (GTK_WIDGET (dialog), "04-port-privileged");
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (no_dialog, NULL, "the dialog to close"));
 }
 
 static void
@@ -501,6 +579,52 @@ log_at_end (gpointer data)
          gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
 }
 
+static GtkDropDown *
+find_dropdown (GtkWidget  *widget,
+               const char *tooltip)
+{
+  if (GTK_IS_DROP_DOWN (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return GTK_DROP_DOWN (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_dropdown (child, tooltip);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+one_card_shown (gpointer data)
+{
+  g_autoptr(GPtrArray) found = cards ();
+
+  return found->len == 1 &&
+         pr_phone_get_stage (pr_phone_card_get_phone (g_ptr_array_index (found, 0))) == PR_STAGE_FAILED;
+}
+
+static gboolean
+all_cards_shown (gpointer data)
+{
+  g_autoptr(GPtrArray) found = cards ();
+
+  return found->len == N_GOOD_PHONES + N_BAD_PHONES;
+}
+
+/* "Need Attention" shows only the failed phone: at 200 phones it must be findable */
+static void
+test_filter (void)
+{
+  GtkDropDown *filter = find_dropdown (GTK_WIDGET (ui.window), "Show only some of the phones");
+
+  g_assert_nonnull (filter);
+  gtk_drop_down_set_selected (filter, 1);
+  g_assert_true (wait_for (one_card_shown, NULL, "only the failed phone"));
+  screenshot (GTK_WIDGET (ui.window), "08-need-attention");
+  gtk_drop_down_set_selected (filter, 0);
+  g_assert_true (wait_for (all_cards_shown, NULL, "every phone again"));
+}
+
 static void
 test_log (void)
 {
@@ -558,6 +682,39 @@ test_details (void)
   g_assert_nonnull (strstr (text, "GET /"));
   screenshot (GTK_WIDGET (details), "10-details");
   gtk_window_destroy (GTK_WINDOW (details));
+}
+
+static gboolean
+toplevel_shown (gpointer data)
+{
+  GtkWindow *window = find_toplevel (GPOINTER_TO_SIZE (data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+/* Preferences, keyboard shortcuts and About open from their actions */
+static void
+test_windows (void)
+{
+  static const struct { const char *action; const char *type; const char *shot; } windows[] = {
+    { "app.preferences", "PrPreferencesWindow", "11-preferences" },
+    { "win.show-help-overlay", "GtkShortcutsWindow", "12-shortcuts" },
+    { "app.about", "AdwAboutWindow", "13-about" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
+    {
+      GType type = g_type_from_name (windows[i].type);
+      GtkWindow *window;
+
+      g_assert_true (type != 0 || g_str_equal (windows[i].type, "PrPreferencesWindow"));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), windows[i].action, NULL));
+      type = g_type_from_name (windows[i].type);
+      g_assert_true (wait_for (toplevel_shown, GSIZE_TO_POINTER (type), windows[i].type));
+      window = find_toplevel (type);
+      screenshot (GTK_WIDGET (window), windows[i].shot);
+      gtk_window_destroy (window);
+    }
 }
 
 static void
@@ -627,6 +784,19 @@ start_notification_server (void)
                                 NULL, NULL, NULL, NULL);
 }
 
+static void
+delete_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFile *child;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+    delete_tree (child);
+  g_file_delete (file, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -652,11 +822,15 @@ main (int   argc,
   start_notification_server ();
   g_test_add_func ("/ui/startup", test_startup);
   g_test_add_func ("/ui/import", test_import);
+  g_test_add_func ("/ui/import-cancel", test_import_cancel);
   g_test_add_func ("/ui/port-busy", test_port_busy);
+  g_test_add_func ("/ui/port-privileged", test_port_privileged);
   g_test_add_func ("/ui/start", test_start);
   g_test_add_func ("/ui/rescue", test_rescue);
+  g_test_add_func ("/ui/filter", test_filter);
   g_test_add_func ("/ui/log", test_log);
   g_test_add_func ("/ui/details", test_details);
+  g_test_add_func ("/ui/windows", test_windows);
   g_test_add_func ("/ui/stop", test_stop);
   status = g_test_run ();
 
@@ -666,6 +840,10 @@ main (int   argc,
   if (ui.window != NULL)
     gtk_window_destroy (GTK_WINDOW (ui.window));
   g_clear_object (&ui.app);
+  {
+    g_autoptr(GFile) tmp = g_file_new_for_path (ui.tmp);
+    delete_tree (tmp);
+  }
   g_free (ui.shots);
   g_free (ui.tmp);
   return status;
