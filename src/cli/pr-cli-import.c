@@ -126,9 +126,13 @@ report_bundle (const char *path,
     }
 
   if (pr_bundle_get_already_present (bundle))
+    /* Translators: the first %s is the bundle’s file name, the second its id */
     printf (_("%s: already in the store (bundle %s); nothing changed\n"),
             pr_bundle_get_name (bundle), pr_bundle_get_id (bundle));
   else
+    /* Translators: the first %s is the bundle’s file name, the second its kind
+     * (“BootROM”, “application”, …), the third its version or “(version unknown)”,
+     * the fourth its id, the last “, now served” or “, kept (a newer one is served)” */
     printf (_("%s: %s %s, %u models, %u files (bundle %s)%s\n"),
             pr_bundle_get_name (bundle), kind_words (bundle),
             version ? version : _("(version unknown)"),
@@ -199,6 +203,7 @@ pr_cli_import (int argc, char **argv)
 
       if (run.result == NULL)
         {
+          /* Translators: the first %s is a file name, the second the reason */
           g_autofree char *message = g_strdup_printf (_("Cannot import %s: %s"), name, run.error->message);
 
           pr_cli_report (json, "error", message);

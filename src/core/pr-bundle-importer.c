@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -228,7 +229,9 @@ make_parents (int          dirfd,
               fstatat (dirfd, copy, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR (st.st_mode))
             {
               g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                           "entry %s cannot be placed: %s is a file in this bundle", shown, copy);
+                           /* Translators: the first %s is the name of an entry in the archive,
+                            * the second a folder in its path that the archive also holds as a file */
+                           _("entry %s cannot be placed: %s is a file in this bundle"), shown, copy);
               return FALSE;
             }
         }
@@ -256,8 +259,10 @@ write_all (int          fd,
         {
           int saved = errno;
 
-          g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot write %s: %s%s", shown,
-                       g_strerror (saved), saved == ENOSPC ? " (the disk is full)" : "");
+          /* Translators: the first %s is a file name, the second the system’s error
+           * message, the third is empty or “ (the disk is full)” */
+          g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s%s"), shown,
+                       g_strerror (saved), saved == ENOSPC ? _(" (the disk is full)") : "");
           return FALSE;
         }
       p += n;
@@ -279,21 +284,25 @@ check_limits (Job         *job,
     {
       g_autofree char *cap = g_format_size_full (l->max_entry, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, PR_ERROR, PR_ERROR_LIMIT,
-                   "entry %s is larger than the %s limit for one file", shown, cap);
+                   /* Translators: the first %s is the name of an entry in the archive,
+                    * the second a size such as “512.0 MiB” */
+                   _("entry %s is larger than the %s limit for one file"), shown, cap);
       return FALSE;
     }
   if (job->out_total > l->max_total)
     {
       g_autofree char *cap = g_format_size_full (l->max_total, G_FORMAT_SIZE_IEC_UNITS);
       g_set_error (error, PR_ERROR, PR_ERROR_LIMIT,
-                   "the bundle expands past the %s limit (at entry %s)", cap, shown);
+                   /* Translators: the first %s is a size such as “2.0 GiB”, the second
+                    * the name of the entry in the archive where the limit was reached */
+                   _("the bundle expands past the %s limit (at entry %s)"), cap, shown);
       return FALSE;
     }
   if (job->out_total > l->ratio_threshold &&
       job->out_total / MAX (job->outer_read, 1) >= l->max_ratio)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_LIMIT,
-                   "entry %s expands past the %u:1 limit (a zip bomb?)", shown, l->max_ratio);
+                   _("entry %s expands past the %u:1 limit (a zip bomb?)"), shown, l->max_ratio);
       return FALSE;
     }
   return TRUE;
@@ -373,13 +382,21 @@ archive_word (struct archive *a)
   switch (archive_format (a) & ARCHIVE_FORMAT_BASE_MASK)
     {
     case ARCHIVE_FORMAT_ZIP:
-      return "zip";
+      /* Translators: the kind of archive, the first %s in “the %s is damaged
+       * at entry %s (%s)” and “the %s is damaged at its start (%s)” */
+      return C_("archive", "zip");
     case ARCHIVE_FORMAT_TAR:
-      return "tar";
+      /* Translators: the kind of archive, the first %s in “the %s is damaged
+       * at entry %s (%s)” and “the %s is damaged at its start (%s)” */
+      return C_("archive", "tar");
     case ARCHIVE_FORMAT_7ZIP:
-      return "7z archive";
+      /* Translators: the kind of archive, the first %s in “the %s is damaged
+       * at entry %s (%s)” and “the %s is damaged at its start (%s)” */
+      return C_("archive", "7z archive");
     default:
-      return "archive";
+      /* Translators: the kind of archive, the first %s in “the %s is damaged
+       * at entry %s (%s)” and “the %s is damaged at its start (%s)” */
+      return C_("archive", "archive");
     }
 }
 
@@ -392,11 +409,17 @@ set_damaged_error (GError         **error,
 
   if (shown)
     g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                 "the %s is damaged at entry %s (%s)", archive_word (a), shown,
-                 why ? why : "unreadable");
+                 /* Translators: the first %s is the kind of archive (“zip”, “tar”, “7z archive”
+                  * or “archive”), the second the name of an entry in it, the third the
+                  * reason (libarchive’s message, often in English, or “unreadable”) */
+                 _("the %s is damaged at entry %s (%s)"), archive_word (a), shown,
+                 why ? why : _("unreadable"));
   else
     g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                 "the %s is damaged at its start (%s)", archive_word (a), why ? why : "unreadable");
+                 /* Translators: the first %s is the kind of archive (“zip”, “tar”, “7z archive”
+                  * or “archive”), the second the reason (libarchive’s message, often in
+                  * English, or “unreadable”) */
+                 _("the %s is damaged at its start (%s)"), archive_word (a), why ? why : _("unreadable"));
 }
 
 /* Write one entry's data to @fd, hashing as we go */
@@ -457,7 +480,7 @@ copy_entry_data (Job             *job,
         }
       if (g_cancellable_is_cancelled (job->cancellable))
         {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
           return FALSE;
         }
       job_report (job, FALSE);
@@ -510,7 +533,8 @@ extract_archive (Job         *job,
   if (in.fd < 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "Cannot open %s: %s",
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot open %s: %s"),
                    archive_name, g_strerror (saved));
       return FALSE;
     }
@@ -523,7 +547,7 @@ extract_archive (Job         *job,
   if (archive_read_open1 (a) != ARCHIVE_OK)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                   "%s is not a firmware bundle: it is not a zip or tar archive, nor a .ld image",
+                   _("%s is not a firmware bundle: it is not a zip or tar archive, nor a .ld image"),
                    archive_name);
       goto out;
     }
@@ -542,7 +566,7 @@ extract_archive (Job         *job,
 
       if (g_cancellable_is_cancelled (job->cancellable))
         {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
           goto out;
         }
 
@@ -553,15 +577,18 @@ extract_archive (Job         *job,
         {
           if (n_here == 0 && archive_format (a) == 0)
             g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                         "%s is not a firmware bundle: it is not a zip or tar archive, nor a .ld image",
+                         _("%s is not a firmware bundle: it is not a zip or tar archive, nor a .ld image"),
                          archive_name);
           else if (last_shown)
             {
               /* the previous entry ended where the next header should be */
               g_autofree char *why = g_strdup (archive_error_string (a));
               g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                           "the %s is damaged at entry %s (%s)", archive_word (a), last_shown,
-                           why ? why : "unreadable");
+                           /* Translators: the first %s is the kind of archive (“zip”, “tar”, “7z archive”
+                            * or “archive”), the second the name of an entry in it, the third the
+                            * reason (libarchive’s message, often in English, or “unreadable”) */
+                           _("the %s is damaged at entry %s (%s)"), archive_word (a), last_shown,
+                           why ? why : _("unreadable"));
             }
           else
             set_damaged_error (error, a, NULL);
@@ -572,17 +599,19 @@ extract_archive (Job         *job,
       if (++job->n_entries > job->limits.max_entries)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_LIMIT,
-                       "the archive has more than %u entries", job->limits.max_entries);
+                       _("the archive has more than %u entries"), job->limits.max_entries);
           goto out;
         }
 
       raw = archive_entry_pathname_utf8 (entry);
       if (raw == NULL)
         raw = archive_entry_pathname (entry);
-      shown = raw ? g_utf8_make_valid (raw, -1) : g_strdup ("(no name)");
+      shown = raw ? g_utf8_make_valid (raw, -1) : g_strdup (_("(no name)"));
       if (!outer)
         {
-          char *in_nested = g_strdup_printf ("%s in %s", shown, archive_name);
+          /* Translators: an entry of an archive inside the bundle: the first %s is
+           * the entry’s name, the second the file name of the inner archive */
+          char *in_nested = g_strdup_printf (_("%s in %s"), shown, archive_name);
           g_free (shown);
           shown = in_nested;
         }
@@ -593,13 +622,13 @@ extract_archive (Job         *job,
       if (check == NAME_ESCAPE)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_UNSAFE_ENTRY,
-                       "entry %s would escape the store", shown);
+                       _("entry %s would escape the store"), shown);
           goto out;
         }
       if (check == NAME_BAD)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_UNSAFE_ENTRY,
-                       "entry %s has a name the store cannot hold", shown);
+                       _("entry %s has a name the store cannot hold"), shown);
           goto out;
         }
 
@@ -607,7 +636,9 @@ extract_archive (Job         *job,
       if (archive_entry_hardlink (entry) != NULL)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_UNSAFE_ENTRY,
-                       "entry %s is a link (to %s); only plain files are accepted",
+                       /* Translators: the first %s is the name of an entry in the archive,
+                        * the second the entry it links to */
+                       _("entry %s is a link (to %s); only plain files are accepted"),
                        shown, archive_entry_hardlink (entry));
           goto out;
         }
@@ -615,7 +646,9 @@ extract_archive (Job         *job,
         {
           const char *target = archive_entry_symlink (entry);
           g_set_error (error, PR_ERROR, PR_ERROR_UNSAFE_ENTRY,
-                       "entry %s is a symbolic link (to %s); only plain files are accepted",
+                       /* Translators: the first %s is the name of an entry in the archive,
+                        * the second the path it points to */
+                       _("entry %s is a symbolic link (to %s); only plain files are accepted"),
                        shown, target ? target : "?");
           goto out;
         }
@@ -624,13 +657,13 @@ extract_archive (Job         *job,
       if (type != AE_IFREG)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_UNSAFE_ENTRY,
-                       "entry %s is a device or special file; only plain files are accepted", shown);
+                       _("entry %s is a device or special file; only plain files are accepted"), shown);
           goto out;
         }
       if (archive_entry_is_encrypted (entry))
         {
           g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                       "entry %s is encrypted; import the vendor's original download", shown);
+                       _("entry %s is encrypted; import the vendor’s original download"), shown);
           goto out;
         }
       if (check == NAME_SKIP)
@@ -645,9 +678,10 @@ extract_archive (Job         *job,
 
           if (saved == EISDIR)
             g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                         "entry %s cannot be placed: a folder of that name is in this bundle", shown);
+                         _("entry %s cannot be placed: a folder of that name is in this bundle"), shown);
           else
-            g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot create %s: %s", shown, g_strerror (saved));
+            /* Translators: the first %s is a file name, the second the system’s error message */
+            g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"), shown, g_strerror (saved));
           goto out;
         }
       if (!copy_entry_data (job, a, fd, shown, &info, error))
@@ -658,7 +692,8 @@ extract_archive (Job         *job,
       if (close (fd) != 0)
         {
           int saved = errno;
-          g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot write %s: %s", shown, g_strerror (saved));
+          /* Translators: the first %s is a file name, the second the system’s error message */
+          g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s"), shown, g_strerror (saved));
           goto out;
         }
 
@@ -673,12 +708,12 @@ extract_archive (Job         *job,
   if (archive_read_has_encrypted_entries (a) > 0)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                   "%s has encrypted entries; import the vendor's original download", archive_name);
+                   _("%s has encrypted entries; import the vendor’s original download"), archive_name);
       goto out;
     }
   if (n_here == 0)
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "the archive is empty");
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("the archive is empty"));
       goto out;
     }
   ok = TRUE;
@@ -705,7 +740,8 @@ copy_single (Job         *job,
   if (in_fd < 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "Cannot open %s: %s",
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot open %s: %s"),
                    job->display_name, g_strerror (saved));
       return FALSE;
     }
@@ -713,7 +749,8 @@ copy_single (Job         *job,
   if (out_fd < 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot create %s: %s",
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"),
                    job->display_name, g_strerror (saved));
       close (in_fd);
       return FALSE;
@@ -729,7 +766,8 @@ copy_single (Job         *job,
       if (n < 0)
         {
           int saved = errno;
-          g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "Cannot read %s: %s",
+          /* Translators: the first %s is a file name, the second the system’s error message */
+          g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot read %s: %s"),
                        job->display_name, g_strerror (saved));
           goto out;
         }
@@ -745,7 +783,7 @@ copy_single (Job         *job,
         goto out;
       if (g_cancellable_is_cancelled (job->cancellable))
         {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
           goto out;
         }
       job_report (job, FALSE);
@@ -759,7 +797,8 @@ out:
   if (close (out_fd) != 0 && ok)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot write %s: %s",
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s"),
                    job->display_name, g_strerror (saved));
       ok = FALSE;
     }
@@ -918,21 +957,23 @@ describe_bundle (Job         *job,
   if (n_app + n_boot == 0)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                   "%s is not a firmware bundle: no .ld image inside", name);
+                   _("%s is not a firmware bundle: no .ld image inside"), name);
       return NULL;
     }
 
   if (g_mkdir (bundle_dir, 0755) != 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot create %s: %s", bundle_dir, g_strerror (saved));
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"), bundle_dir, g_strerror (saved));
       return NULL;
     }
   src_dir = g_strconcat (raw_dir, prefix->str, NULL);
   if (g_rename (src_dir, files_dir) != 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot move %s: %s", src_dir, g_strerror (saved));
+      /* Translators: the first %s is a folder name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot move %s: %s"), src_dir, g_strerror (saved));
       return NULL;
     }
 
@@ -1014,18 +1055,19 @@ job_run (Job     *job,
   if (stat (job->path, &st) != 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "Cannot open %s: %s",
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot open %s: %s"),
                    job->display_name, g_strerror (saved));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "%s is not a file", job->display_name);
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("%s is not a file"), job->display_name);
       return NULL;
     }
   if (st.st_size == 0)
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, "the archive is empty");
+      g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("the archive is empty"));
       return NULL;
     }
   job->in_total = st.st_size;
@@ -1041,7 +1083,8 @@ job_run (Job     *job,
   if (g_mkdir (raw, 0755) != 0 || (raw_fd = open (raw, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     {
       int saved = errno;
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot create %s: %s", raw, g_strerror (saved));
+      /* Translators: the first %s is a file name, the second the system’s error message */
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"), raw, g_strerror (saved));
       return NULL;
     }
 
@@ -1067,7 +1110,8 @@ job_run (Job     *job,
       if (g_mkdir (inner_raw, 0755) != 0 || (fd = open (inner_raw, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         {
           int saved = errno;
-          g_set_error (error, PR_ERROR, PR_ERROR_STORE, "Cannot create %s: %s", inner_raw, g_strerror (saved));
+          /* Translators: the first %s is a file name, the second the system’s error message */
+          g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"), inner_raw, g_strerror (saved));
           return NULL;
         }
       ok = extract_archive (job, inner_path, inner_name, FALSE, fd, inner_files, NULL, error);
@@ -1100,7 +1144,7 @@ job_run (Job     *job,
 
   if (g_cancellable_is_cancelled (job->cancellable))
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+      g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
       return NULL;
     }
 
@@ -1157,7 +1201,7 @@ job_run (Job     *job,
       if (!pr_store_txn_commit (txn, added, NULL, served, job->cancellable, &commit_error))
         {
           if (g_error_matches (commit_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+            g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
           else
             g_propagate_error (error, g_steal_pointer (&commit_error));
           return NULL;
@@ -1289,7 +1333,7 @@ job_new (PrBundleImporter  *self,
     {
       g_autofree char *uri = g_file_get_uri (file);
       g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE,
-                   "%s is not a local file; download it first", uri);
+                   _("%s is not a local file; download it first"), uri);
       return NULL;
     }
   job->display_name = g_path_get_basename (job->path);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,10 +70,15 @@ pr_bundle_list_find (GPtrArray   *bundles,
     return found;
   if (n_found == 0)
     g_set_error (error, PR_ERROR, PR_ERROR_NOT_FOUND,
-                 "The store has no bundle “%s”", id_or_name);
+                 _("The store has no bundle “%s”"), id_or_name);
   else
     g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                 "“%s” names %u bundles; give more of the bundle id", id_or_name, n_found);
+                 /* Translators: %s is what the user typed (a bundle id, id prefix or
+                  * file name), %u how many bundles it matches (always 2 or more) */
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "“%s” names %u bundle; give more of the bundle id",
+                              "“%s” names %u bundles; give more of the bundle id", n_found),
+                 id_or_name, n_found);
   return NULL;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pr-bundle.h"
@@ -579,7 +580,8 @@ pr_bundle_load (const char  *dir,
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, PR_ERROR, PR_ERROR_STORE,
-                   "The bundle manifest %s cannot be read: %s", path, local_error->message);
+                   /* Translators: the first %s is a file name, the second an error message */
+                   _("The bundle manifest %s cannot be read: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -589,7 +591,7 @@ pr_bundle_load (const char  *dir,
   if (self->id == NULL || kind == NULL || !pr_bundle_kind_from_string (kind, &self->kind))
     {
       g_set_error (error, PR_ERROR, PR_ERROR_STORE,
-                   "The bundle manifest %s is incomplete (no id or kind)", path);
+                   _("The bundle manifest %s is incomplete (no id or kind)"), path);
       return NULL;
     }
   self->version = g_key_file_get_string (kf, "bundle", "version", NULL);

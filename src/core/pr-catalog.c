@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <string.h>
 
 #include "pr-bundle.h"
@@ -124,6 +126,54 @@ get_string (GKeyFile   *kf,
   return value;
 }
 
+/* The locale for the localized keys (steps[de]=…): like gettext, none in the
+ * "C" locale, so a program that did not call setlocale() stays in English
+ * whatever $LANGUAGE says; else NULL, GLib's list of the user's languages. */
+static const char *
+messages_locale (void)
+{
+  const char *current = setlocale (LC_MESSAGES, NULL);
+
+  if (current == NULL || strcmp (current, "C") == 0 || strcmp (current, "POSIX") == 0)
+    return "C";
+  return NULL;
+}
+
+/* get_string() of the translation for @locale (NULL: the current one) */
+static char *
+get_locale_string (GKeyFile   *kf,
+                   const char *group,
+                   const char *key,
+                   const char *locale)
+{
+  char *value = g_key_file_get_locale_string (kf, group, key, locale, NULL);
+
+  if (value != NULL)
+    g_strstrip (value);
+  if (value != NULL && value[0] == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
+}
+
+/* get_list() of the translation for @locale (NULL: the current one) */
+static GStrv
+get_locale_list (GKeyFile   *kf,
+                 const char *group,
+                 const char *key,
+                 const char *locale)
+{
+  g_auto(GStrv) raw = g_key_file_get_locale_string_list (kf, group, key, locale, NULL, NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; raw && raw[i]; i++)
+    {
+      g_strstrip (raw[i]);
+      if (raw[i][0] != '\0')
+        g_strv_builder_add (builder, raw[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
 static GStrv
 get_list (GKeyFile   *kf,
           const char *group,
@@ -154,7 +204,9 @@ parse_model (PrCatalog   *self,
   if (key[0] == '\0' || g_hash_table_contains (self->by_key, key))
     {
       g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                   "%s: the model [%s] is empty or listed twice", self->path, group);
+                   /* Translators: the first %s is the catalog’s file name, the second
+                    * a group name of that file (“model SPIP321”) */
+                   _("%s: the model [%s] is empty or listed twice"), self->path, group);
       return FALSE;
     }
 
@@ -175,7 +227,10 @@ parse_model (PrCatalog   *self,
   if (m->name == NULL || m->ua_token == NULL || m->family == NULL)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                   "%s: the model [%s] needs name, ua-token and family", self->path, group);
+                   /* Translators: the first %s is the catalog’s file name, the second
+                    * a group name of that file; “name”, “ua-token” and “family” are
+                    * key names, do not translate them */
+                   _("%s: the model [%s] needs name, ua-token and family"), self->path, group);
       return FALSE;
     }
 
@@ -186,7 +241,10 @@ parse_model (PrCatalog   *self,
       if (other != NULL)
         {
           g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                       "%s: part %s belongs to both %s and %s",
+                       /* Translators: the first %s is the catalog’s file name, the second
+                        * a part number (“2345-12360-001”), the third and fourth model
+                        * keys (“SPIP321”) */
+                       _("%s: part %s belongs to both %s and %s"),
                        self->path, m->parts[i], other->key, m->key);
           return FALSE;
         }
@@ -207,7 +265,9 @@ parse_model (PrCatalog   *self,
           if (!g_ascii_isdigit (app[0]) || !g_ascii_isdigit (bootrom[0]))
             {
               g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                           "%s: [%s] %s=%s is not a version", self->path, group, keys[i], bootrom);
+                           /* Translators: the first %s is the catalog’s file name, the second
+                            * a group name of that file, “%s=%s” a key and its value */
+                           _("%s: [%s] %s=%s is not a version"), self->path, group, keys[i], bootrom);
               g_free (bootrom);
               return FALSE;
             }
@@ -247,7 +307,10 @@ parse (PrCatalog  *self,
           if (b->kind == NULL || b->version == NULL)
             {
               g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                           "%s: [%s] needs kind and version", self->path, group);
+                           /* Translators: the first %s is the catalog’s file name, the second
+                            * a group name of that file; “kind” and “version” are key names,
+                            * do not translate them */
+                           _("%s: [%s] needs kind and version"), self->path, group);
               return FALSE;
             }
         }
@@ -257,12 +320,15 @@ parse (PrCatalog  *self,
 
           p->id = g_strdup (group + strlen ("log-pattern "));
           p->match = get_string (self->keyfile, group, "match");
-          p->advice = get_string (self->keyfile, group, "advice");
+          p->advice = get_locale_string (self->keyfile, group, "advice", messages_locale ());
           g_ptr_array_add (self->patterns, p);
           if (p->match == NULL || p->advice == NULL)
             {
               g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                           "%s: [%s] needs match and advice", self->path, group);
+                           /* Translators: the first %s is the catalog’s file name, the second
+                            * a group name of that file; “match” and “advice” are key names,
+                            * do not translate them */
+                           _("%s: [%s] needs match and advice"), self->path, group);
               return FALSE;
             }
         }
@@ -270,7 +336,7 @@ parse (PrCatalog  *self,
 
   if (self->models->len == 0)
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_FAILED, "%s lists no models", self->path);
+      g_set_error (error, PR_ERROR, PR_ERROR_FAILED, _("%s lists no models"), self->path);
       return FALSE;
     }
   return TRUE;
@@ -286,7 +352,7 @@ pr_catalog_new_from_data (const char  *data,
   if (self->path == NULL)
     self->path = g_strdup ("models.ini");
   if (!g_key_file_load_from_data (self->keyfile, data, len < 0 ? strlen (data) : (gsize) len,
-                                  G_KEY_FILE_NONE, error))
+                                  G_KEY_FILE_KEEP_TRANSLATIONS, error))
     return NULL;
   if (!parse (self, error))
     return NULL;
@@ -301,10 +367,11 @@ pr_catalog_new_from_file (const char  *path,
   g_autoptr(GError) local_error = NULL;
 
   self->path = g_strdup (path);
-  if (!g_key_file_load_from_file (self->keyfile, path, G_KEY_FILE_NONE, &local_error))
+  if (!g_key_file_load_from_file (self->keyfile, path, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
     {
       g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                   "The model catalog %s cannot be read: %s", path, local_error->message);
+                   /* Translators: the first %s is a file name, the second an error message */
+                   _("The model catalog %s cannot be read: %s"), path, local_error->message);
       return NULL;
     }
   if (!parse (self, error))
@@ -344,8 +411,9 @@ pr_catalog_load_default (GError **error)
   if (dir == NULL)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_FAILED,
-                   "The model catalog models.ini was not found (looked in "
-                   "$PHONE_RESCUE_FIRMWARE_DIR, %s/firmware and %s)",
+                   /* Translators: both %s are folder names */
+                   _("The model catalog models.ini was not found (looked in "
+                     "$PHONE_RESCUE_FIRMWARE_DIR, %s/firmware and %s)"),
                    PKGDATADIR, SOURCE_FIRMWARE_DIR);
       return NULL;
     }
@@ -492,6 +560,16 @@ pr_catalog_get_setup_steps (PrCatalog  *self,
                             gboolean    updater,
                             const char *server)
 {
+  return pr_catalog_get_setup_steps_for_locale (self, family, updater, server, messages_locale ());
+}
+
+GStrv
+pr_catalog_get_setup_steps_for_locale (PrCatalog  *self,
+                                       const char *family,
+                                       gboolean    updater,
+                                       const char *server,
+                                       const char *locale)
+{
   g_autofree char *group = NULL;
   g_auto(GStrv) steps = NULL;
 
@@ -502,11 +580,11 @@ pr_catalog_get_setup_steps (PrCatalog  *self,
   if (!g_key_file_has_group (self->keyfile, group))
     return NULL;
   if (updater)
-    steps = get_list (self->keyfile, group, "steps-updater");
+    steps = get_locale_list (self->keyfile, group, "steps-updater", locale);
   if (steps == NULL || steps[0] == NULL)
     {
       g_clear_pointer (&steps, g_strfreev);
-      steps = get_list (self->keyfile, group, "steps");
+      steps = get_locale_list (self->keyfile, group, "steps", locale);
     }
   if (server != NULL)
     for (guint i = 0; steps[i]; i++)

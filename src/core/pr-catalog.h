@@ -41,7 +41,8 @@ typedef struct {
 typedef struct {
   char *id;                   /* "not-compatible" */
   char *match;                /* substring of a boot-log line */
-  char *advice;               /* what to do, for a person */
+  char *advice;               /* what to do, for a person: advice[LANG] for the
+                               * locale at load time, as for the setup steps */
 } PrLogPattern;
 
 #define PR_TYPE_CATALOG (pr_catalog_get_type ())
@@ -87,11 +88,18 @@ const PrCatalogBundle     *pr_catalog_suggest_bootrom_bundle (PrCatalog  *self,
                                                               const char *min_version);
 
 /* Setup steps for @family ("soundpoint", …); @updater picks the UC Updater variant.
- * With @server non-NULL, "@SERVER@" is replaced by it. NULL for an unknown family. */
+ * With @server non-NULL, "@SERVER@" is replaced by it. NULL for an unknown family.
+ * In the user's language (steps[de]=… in models.ini), English in the "C" locale. */
 GStrv                      pr_catalog_get_setup_steps    (PrCatalog   *self,
                                                           const char  *family,
                                                           gboolean     updater,
                                                           const char  *server);
+/* The same in the language of @locale ("de", "de_DE.UTF-8"; NULL: the user's) */
+GStrv                      pr_catalog_get_setup_steps_for_locale (PrCatalog   *self,
+                                                                  const char  *family,
+                                                                  gboolean     updater,
+                                                                  const char  *server,
+                                                                  const char  *locale);
 const char                *pr_catalog_get_family_name    (PrCatalog   *self,
                                                           const char  *family);
 

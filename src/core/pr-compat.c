@@ -214,10 +214,17 @@ scan (PrCompat *self)
               w->model_key = g_strdup (m->key);
               w->needed = g_strdup (s->min_bootrom);
               if (missing)
+                /* Translators: the first %s is a model name (“SoundPoint IP 321”), the second
+                 * the application version, the third and fifth “BootROM” or “Updater”, the
+                 * fourth the version needed, the last a sentence saying what to import */
                 w->message = g_strdup_printf (_("%s: application %s needs %s %s or newer, and the store "
                                               "has no %s for it. %s"),
                                               m->name, s->app_version, word, s->min_bootrom, word, advice);
               else
+                /* Translators: the first %s is a model name (“SoundPoint IP 321”), the second
+                 * the application version, the third and fifth “BootROM” or “Updater”, the
+                 * fourth the version needed, the sixth the version in the store, the last a
+                 * sentence saying what to import */
                 w->message = g_strdup_printf (_("%s: application %s needs %s %s or newer, but the store "
                                               "has %s %s. %s"),
                                               m->name, s->app_version, word, s->min_bootrom, word,
@@ -300,6 +307,10 @@ pr_compat_check_phone (PrCompat   *self,
 
   word = program_word (self, model_key, s->min_bootrom);
   advice = advice_for (self, model_key, s->min_bootrom, &suggested);
+  /* Translators: the first and fifth %s are “BootROM” or “Updater”, the second the
+   * phone’s version of it, the third the application version, the fourth the version
+   * needed, the sixth a model name (“SoundPoint IP 321”), the last a sentence saying
+   * what to import */
   return g_strdup_printf (_("%s %s is too old for application %s (it needs %s or newer), and the store "
                           "has no %s for the %s. %s Then reboot the phone."),
                           word, bootrom_version, s->app_version, s->min_bootrom, word,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,8 +55,10 @@ set_errno_error (GError     **error,
   va_list args;
   g_autofree char *what = NULL;
 
+  /* @format is marked with N_() by the callers: _() there could change errno
+   * before it is read for the argument */
   va_start (args, format);
-  what = g_strdup_vprintf (format, args);
+  what = g_strdup_vprintf (_(format), args);
   va_end (args);
   g_set_error (error, PR_ERROR, PR_ERROR_STORE, "%s: %s", what, g_strerror (saved_errno));
   return FALSE;
@@ -67,7 +70,7 @@ set_error_if_cancelled (GCancellable  *cancellable,
 {
   if (!g_cancellable_is_cancelled (cancellable))
     return FALSE;
-  g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, "The import was cancelled");
+  g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
   return TRUE;
 }
 
@@ -98,16 +101,16 @@ pr_store_remove_tree_at (int          dirfd,
   if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
     return TRUE;
   if (errno != EISDIR && errno != EPERM)
-    return set_errno_error (error, errno, "Cannot remove %s", name);
+    return set_errno_error (error, errno, N_("Cannot remove %s"), name);
 
   fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
-    return set_errno_error (error, errno, "Cannot open %s", name);
+    return set_errno_error (error, errno, N_("Cannot open %s"), name);
   dir = fdopendir (fd);
   if (dir == NULL)
     {
       close (fd);
-      return set_errno_error (error, errno, "Cannot read %s", name);
+      return set_errno_error (error, errno, N_("Cannot read %s"), name);
     }
   while ((de = readdir (dir)) != NULL)
     {
@@ -125,12 +128,13 @@ pr_store_remove_tree_at (int          dirfd,
         {
           int saved = errno;
           closedir (dir);
-          return set_errno_error (error, saved, "Cannot remove %s/%s", name, de->d_name);
+          /* Translators: “%s/%s” is a path: a folder, then a name inside it */
+          return set_errno_error (error, saved, N_("Cannot remove %s/%s"), name, de->d_name);
         }
     }
   closedir (dir);
   if (unlinkat (dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-    return set_errno_error (error, errno, "Cannot remove %s", name);
+    return set_errno_error (error, errno, N_("Cannot remove %s"), name);
   return TRUE;
 }
 
@@ -160,18 +164,18 @@ cleanup_stale (PrStoreTxn  *txn,
       if (fstatat (txn->parent_fd, txn->base, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
         {
           if (renameat (txn->parent_fd, restore, txn->parent_fd, txn->base) != 0)
-            return set_errno_error (error, errno, "Cannot restore the store %s", txn->root);
+            return set_errno_error (error, errno, N_("Cannot restore the store %s"), txn->root);
         }
     }
 
   fd = openat (txn->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return set_errno_error (error, errno, "Cannot read %s", txn->parent);
+    return set_errno_error (error, errno, N_("Cannot read %s"), txn->parent);
   dir = fdopendir (fd);
   if (dir == NULL)
     {
       close (fd);
-      return set_errno_error (error, errno, "Cannot read %s", txn->parent);
+      return set_errno_error (error, errno, N_("Cannot read %s"), txn->parent);
     }
   while ((de = readdir (dir)) != NULL)
     if (g_str_has_prefix (de->d_name, PR_STORE_TEMP_PREFIX) &&
@@ -223,7 +227,8 @@ pr_store_read_bundles (const char *root,
       bundle = pr_bundle_load (path, &error);
       if (bundle == NULL)
         {
-          g_warning ("Ignoring bundle %s: %s", path, error->message);
+          /* Translators: the first %s is a folder name, the second an error message */
+          g_warning (_("Ignoring bundle %s: %s"), path, error->message);
           continue;
         }
       g_ptr_array_add (bundles, bundle);
@@ -303,25 +308,25 @@ pr_store_txn_begin (const char    *store_root,
   if (strcmp (txn->root, "/") == 0 || strcmp (txn->base, ".") == 0 || strcmp (txn->base, "..") == 0)
     {
       g_set_error (error, PR_ERROR, PR_ERROR_STORE,
-                   "%s cannot be a firmware store: it has no parent directory", txn->root);
+                   _("%s cannot be a firmware store: it has no parent directory"), txn->root);
       return NULL;
     }
   if (g_mkdir_with_parents (txn->parent, 0755) != 0)
     {
-      set_errno_error (error, errno, "Cannot create %s", txn->parent);
+      set_errno_error (error, errno, N_("Cannot create %s"), txn->parent);
       return NULL;
     }
   txn->parent_fd = open (txn->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (txn->parent_fd < 0)
     {
-      set_errno_error (error, errno, "Cannot open %s", txn->parent);
+      set_errno_error (error, errno, N_("Cannot open %s"), txn->parent);
       return NULL;
     }
   /* One change at a time per parent directory (imports, CLI and app alike) */
   while (flock (txn->parent_fd, LOCK_EX) != 0)
     if (errno != EINTR)
       {
-        set_errno_error (error, errno, "Cannot lock %s", txn->parent);
+        set_errno_error (error, errno, N_("Cannot lock %s"), txn->parent);
         return NULL;
       }
   if (set_error_if_cancelled (cancellable, error))
@@ -391,7 +396,7 @@ pr_store_txn_make_temp_dir (PrStoreTxn  *txn,
 
   if (g_mkdtemp_full (path, 0755) == NULL)
     {
-      set_errno_error (error, errno, "Cannot create a temporary directory beside %s", txn->root);
+      set_errno_error (error, errno, N_("Cannot create a temporary directory beside %s"), txn->root);
       return NULL;
     }
   g_ptr_array_add (txn->temp_dirs, g_path_get_basename (path));
@@ -486,7 +491,7 @@ make_parents_at (int          dirfd,
     {
       *slash = '\0';
       if (mkdirat (dirfd, copy, 0755) != 0 && errno != EEXIST)
-        return set_errno_error (error, errno, "Cannot create the folder %s", copy);
+        return set_errno_error (error, errno, N_("Cannot create the folder %s"), copy);
       *slash = '/';
     }
   return TRUE;
@@ -506,12 +511,14 @@ carry_over (Build       *b,
   gboolean ok = TRUE;
 
   if (fd < 0)
-    return set_errno_error (error, errno, "Cannot read %s/%s", b->txn->root, rel);
+    /* Translators: “%s/%s” is a path: a folder, then a name inside it */
+    return set_errno_error (error, errno, N_("Cannot read %s/%s"), b->txn->root, rel);
   dir = fdopendir (fd);
   if (dir == NULL)
     {
       close (fd);
-      return set_errno_error (error, errno, "Cannot read %s/%s", b->txn->root, rel);
+      /* Translators: “%s/%s” is a path: a folder, then a name inside it */
+      return set_errno_error (error, errno, N_("Cannot read %s/%s"), b->txn->root, rel);
     }
 
   while (ok && (de = readdir (dir)) != NULL)
@@ -532,7 +539,8 @@ carry_over (Build       *b,
 
       if (fstatat (fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
         {
-          ok = set_errno_error (error, errno, "Cannot read %s/%s", b->txn->root, path);
+          /* Translators: “%s/%s” is a path: a folder, then a name inside it */
+          ok = set_errno_error (error, errno, N_("Cannot read %s/%s"), b->txn->root, path);
           break;
         }
 
@@ -546,13 +554,14 @@ carry_over (Build       *b,
               (path[strlen (PRIVATE_DIR)] == '\0' || path[strlen (PRIVATE_DIR)] == '/') &&
               mkdirat (b->new_fd, path, st.st_mode & 07777) != 0 && errno != EEXIST)
             {
-              ok = set_errno_error (error, errno, "Cannot create %s", path);
+              ok = set_errno_error (error, errno, N_("Cannot create %s"), path);
               break;
             }
           sub = openat (fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (sub < 0)
             {
-              ok = set_errno_error (error, errno, "Cannot open %s/%s", b->txn->root, path);
+              /* Translators: “%s/%s” is a path: a folder, then a name inside it */
+              ok = set_errno_error (error, errno, N_("Cannot open %s/%s"), b->txn->root, path);
               break;
             }
           ok = carry_over (b, sub, path, error);
@@ -587,13 +596,13 @@ carry_over (Build       *b,
 
               if (n < 0)
                 {
-                  ok = set_errno_error (error, errno, "Cannot read the link %s", path);
+                  ok = set_errno_error (error, errno, N_("Cannot read the link %s"), path);
                   break;
                 }
               target[n] = '\0';
               if (symlinkat (target, b->new_fd, path) != 0)
                 {
-                  ok = set_errno_error (error, errno, "Cannot create the link %s", path);
+                  ok = set_errno_error (error, errno, N_("Cannot create the link %s"), path);
                   break;
                 }
             }
@@ -601,7 +610,7 @@ carry_over (Build       *b,
             {
               if (linkat (fd, de->d_name, b->new_fd, path, 0) != 0)
                 {
-                  ok = set_errno_error (error, errno, "Cannot link %s", path);
+                  ok = set_errno_error (error, errno, N_("Cannot link %s"), path);
                   break;
                 }
             }
@@ -664,7 +673,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
           served_bundles[s] = g_ptr_array_index (txn->bundles, i);
       if (served_bundles[s] == NULL)
         {
-          g_set_error (error, PR_ERROR, PR_ERROR_NOT_FOUND, "No bundle %s in the store", served[s]);
+          g_set_error (error, PR_ERROR, PR_ERROR_NOT_FOUND, _("No bundle %s in the store"), served[s]);
           return FALSE;
         }
       g_key_file_set_string (served_kf, "served", pr_bundle_slot_to_string (s), served[s]);
@@ -701,12 +710,12 @@ pr_store_txn_commit (PrStoreTxn         *txn,
   tree_name = g_path_get_basename (tree);
   b.new_fd = open (tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (b.new_fd < 0)
-    return set_errno_error (error, errno, "Cannot open %s", tree);
+    return set_errno_error (error, errno, N_("Cannot open %s"), tree);
 
   store_exists = fstatat (txn->parent_fd, txn->base, &root_st, 0) == 0;
   if (store_exists && !S_ISDIR (root_st.st_mode))
     {
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, "The firmware store %s is not a folder", txn->root);
+      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("The firmware store %s is not a folder"), txn->root);
       goto out;
     }
   if (store_exists)
@@ -717,7 +726,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
       b.old_fd = openat (txn->parent_fd, txn->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (b.old_fd < 0)
         {
-          set_errno_error (error, errno, "Cannot open %s", txn->root);
+          set_errno_error (error, errno, N_("Cannot open %s"), txn->root);
           goto out;
         }
       bundles_fd = openat (b.old_fd, PRIVATE_DIR "/bundles", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -733,7 +742,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
   if ((mkdirat (b.new_fd, PRIVATE_DIR, 0755) != 0 && errno != EEXIST) ||
       (mkdirat (b.new_fd, PRIVATE_DIR "/bundles", 0755) != 0 && errno != EEXIST))
     {
-      set_errno_error (error, errno, "Cannot create %s in the new store", PRIVATE_DIR);
+      set_errno_error (error, errno, N_("Cannot create %s in the new store"), PRIVATE_DIR);
       goto out;
     }
 
@@ -745,7 +754,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
 
       if (renameat (AT_FDCWD, pr_bundle_get_dir (bundle), b.new_fd, dest) != 0)
         {
-          set_errno_error (error, errno, "Cannot move the bundle %s into the store", pr_bundle_get_name (bundle));
+          set_errno_error (error, errno, N_("Cannot move the bundle %s into the store"), pr_bundle_get_name (bundle));
           goto out;
         }
     }
@@ -754,7 +763,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
   fd = openat (b.new_fd, PRIVATE_DIR "/served.ini", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0 || write (fd, served_data, served_len) != (gssize) served_len)
     {
-      set_errno_error (error, errno, "Cannot write served.ini");
+      set_errno_error (error, errno, N_("Cannot write served.ini"));
       if (fd >= 0)
         close (fd);
       goto out;
@@ -773,7 +782,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
           goto out;
         if (linkat (b.new_fd, value, b.new_fd, key, 0) != 0)
           {
-            set_errno_error (error, errno, "Cannot put %s into the store", (char *) key);
+            set_errno_error (error, errno, N_("Cannot put %s into the store"), (char *) key);
             goto out;
           }
       }
@@ -791,7 +800,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
           (errno != EINVAL && errno != ENOSYS ? TRUE :
            renameat (txn->parent_fd, tree_name, txn->parent_fd, txn->base) != 0))
         {
-          set_errno_error (error, errno, "Cannot create the store %s", txn->root);
+          set_errno_error (error, errno, N_("Cannot create the store %s"), txn->root);
           goto out;
         }
     }
@@ -801,7 +810,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
 
       if (errno != EINVAL && errno != ENOSYS)
         {
-          set_errno_error (error, errno, "Cannot swap the new store into place");
+          set_errno_error (error, errno, N_("Cannot swap the new store into place"));
           goto out;
         }
       /* Fallback for filesystems without RENAME_EXCHANGE (or kernels before
@@ -812,7 +821,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
       g_debug ("renameat2(RENAME_EXCHANGE) unsupported here; using two renames");
       if (renameat (txn->parent_fd, txn->base, txn->parent_fd, restore) != 0)
         {
-          set_errno_error (error, errno, "Cannot move the old store aside");
+          set_errno_error (error, errno, N_("Cannot move the old store aside"));
           goto out;
         }
       if (renameat (txn->parent_fd, tree_name, txn->parent_fd, txn->base) != 0)
@@ -820,7 +829,7 @@ pr_store_txn_commit (PrStoreTxn         *txn,
           int saved = errno;
 
           renameat (txn->parent_fd, restore, txn->parent_fd, txn->base);
-          set_errno_error (error, saved, "Cannot move the new store into place");
+          set_errno_error (error, saved, N_("Cannot move the new store into place"));
           goto out;
         }
       /* the old tree is removed with the other temp dirs */

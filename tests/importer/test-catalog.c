@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "pr-bundle.h"
@@ -174,6 +175,123 @@ test_setup_steps_and_patterns (void)
   g_assert_null (pr_catalog_match_log (catalog, "Recognized application\nUsing compatible image 0\n", -1));
 }
 
+/* Every step list and every piece of advice has a German translation, the
+ * step lists as many steps as the English one */
+static void
+test_german_complete (void)
+{
+  g_autoptr(PrCatalog) catalog = load ();
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) groups = NULL;
+  guint n_steps = 0, n_advice = 0;
+
+  g_key_file_load_from_file (kf, pr_catalog_get_path (catalog), G_KEY_FILE_KEEP_TRANSLATIONS, &error);
+  g_assert_no_error (error);
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i]; i++)
+    {
+      static const char *const step_keys[] = { "steps", "steps-updater" };
+
+      if (g_str_has_prefix (groups[i], "family "))
+        for (guint k = 0; k < G_N_ELEMENTS (step_keys); k++)
+          {
+            g_autofree char *de_key = g_strconcat (step_keys[k], "[de]", NULL);
+            g_auto(GStrv) en = NULL, de = NULL;
+
+            if (!g_key_file_has_key (kf, groups[i], step_keys[k], NULL))
+              continue;
+            g_test_message ("[%s] %s", groups[i], de_key);
+            en = g_key_file_get_string_list (kf, groups[i], step_keys[k], NULL, NULL);
+            de = g_key_file_get_string_list (kf, groups[i], de_key, NULL, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (g_strv_length (de), ==, g_strv_length (en));
+            for (guint s = 0; en[s]; s++)
+              g_assert_cmpstr (de[s], !=, en[s]);
+            n_steps++;
+          }
+      else if (g_str_has_prefix (groups[i], "log-pattern "))
+        {
+          g_autofree char *en = g_key_file_get_string (kf, groups[i], "advice", NULL);
+          g_autofree char *de = g_key_file_get_string (kf, groups[i], "advice[de]", &error);
+
+          g_test_message ("[%s] advice[de]", groups[i]);
+          g_assert_no_error (error);
+          g_assert_cmpstr (de, !=, en);
+          n_advice++;
+        }
+    }
+  g_assert_cmpuint (n_steps, ==, 6);
+  g_assert_cmpuint (n_advice, >=, 5);
+}
+
+static void
+test_setup_steps_german (void)
+{
+  g_autoptr(PrCatalog) catalog = load ();
+  g_auto(GStrv) steps = pr_catalog_get_setup_steps_for_locale (catalog, "soundpoint", FALSE, "192.168.1.5", "de");
+  g_auto(GStrv) updater = pr_catalog_get_setup_steps_for_locale (catalog, "soundstation", TRUE, "192.168.1.5",
+                                                                 "de_DE.UTF-8");
+  g_auto(GStrv) vvx = pr_catalog_get_setup_steps_for_locale (catalog, "vvx", FALSE, "192.168.1.5", "de_AT");
+  g_auto(GStrv) french = pr_catalog_get_setup_steps_for_locale (catalog, "vvx", FALSE, "192.168.1.5", "fr");
+  g_autofree char *all = g_strjoinv ("\n", steps);
+
+  g_assert_cmpstr (steps[0], ==, "Schalten Sie das Telefon aus und wieder ein. "
+                                 "Drücken Sie während des Countdowns den Softkey »Setup«.");
+  g_assert_nonnull (strstr (all, "Setzen Sie »Server Address« auf 192.168.1.5."));
+  g_assert_null (strstr (all, "@SERVER@"));
+  g_assert_nonnull (strstr (updater[0], "drücken Sie »Cancel«"));
+  g_assert_nonnull (strstr (vvx[1], "Countdowns"));
+  /* no translation: English */
+  g_assert_nonnull (strstr (french[0], "Power the phone off and on."));
+}
+
+/* With the session's language German the catalog speaks German (steps and
+ * advice); in the "C" locale it stays English whatever $LANGUAGE says, as
+ * gettext does. No de_DE locale is needed: GKeyFile reads $LANGUAGE. */
+static void
+test_german_session (void)
+{
+  g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
+  g_autofree char *old_locale = g_strdup (setlocale (LC_ALL, NULL));
+  const char *log = "Application 2345-11500-040.318.sip.ld is not compatible with the phone.";
+
+  g_setenv ("LANGUAGE", "de", TRUE);
+
+  /* "C": English */
+  g_assert_nonnull (setlocale (LC_ALL, "C"));
+  {
+    g_autoptr(PrCatalog) catalog = load ();
+    g_auto(GStrv) steps = pr_catalog_get_setup_steps (catalog, "soundpoint", FALSE, "192.168.1.5");
+
+    g_assert_nonnull (strstr (steps[0], "Power the phone off and on."));
+    g_assert_nonnull (strstr (pr_catalog_match_log (catalog, log, -1)->advice, "The phone refused"));
+  }
+
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    {
+      g_test_skip ("the C.UTF-8 locale is not available");
+    }
+  else
+    {
+      g_autoptr(PrCatalog) catalog = load ();
+      g_auto(GStrv) steps = pr_catalog_get_setup_steps (catalog, "soundpoint", TRUE, "192.168.1.5");
+      g_autofree char *all = g_strjoinv ("\n", steps);
+
+      g_assert_nonnull (strstr (steps[0], "Schalten Sie das Telefon aus und wieder ein."));
+      g_assert_nonnull (strstr (all, "Setzen Sie »Server Address« auf 192.168.1.5."));
+      g_assert_cmpstr (pr_catalog_match_log (catalog, log, -1)->id, ==, "not-compatible");
+      g_assert_true (g_str_has_prefix (pr_catalog_match_log (catalog, log, -1)->advice,
+                                       "Das Telefon hat die Anwendung abgelehnt"));
+    }
+
+  setlocale (LC_ALL, old_locale);
+  if (old_language)
+    g_setenv ("LANGUAGE", old_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+}
+
 static void
 test_bad_catalogs (void)
 {
@@ -204,6 +322,9 @@ main (int argc, char **argv)
   g_test_add_func ("/catalog/agrees-with-builtin-table", test_agrees_with_builtin_table);
   g_test_add_func ("/catalog/min-bootrom", test_min_bootrom);
   g_test_add_func ("/catalog/setup-steps-and-patterns", test_setup_steps_and_patterns);
+  g_test_add_func ("/catalog/german-complete", test_german_complete);
+  g_test_add_func ("/catalog/setup-steps-german", test_setup_steps_german);
+  g_test_add_func ("/catalog/german-session", test_german_session);
   g_test_add_func ("/catalog/bad-catalogs", test_bad_catalogs);
   return g_test_run ();
 }
