@@ -13,6 +13,8 @@
 #include "phone-rescue-core.h"
 
 #define HUMAN_PROGRESS_INTERVAL_US (2 * G_USEC_PER_SEC)
+/* --json: request events and byte progress reach stdout at most this late */
+#define JSON_BATCH_MS 10
 
 typedef struct {
   char    *store_dir;
@@ -32,6 +34,7 @@ typedef struct {
   GMainLoop    *loop;
   GHashTable   *last_progress;   /* PrPhone → gint64 last human progress line */
   GHashTable   *last_json;       /* phone id → last "phone" event, without its time */
+  guint         flush_source;    /* batched JSON lines waiting in stdout's buffer */
 } Serve;
 
 static void
@@ -78,9 +81,35 @@ print_phone_human (Serve *serve, PrPhone *phone, gboolean progress_only)
   fflush (stdout);
 }
 
+/* With --json, stdout is fully buffered. Request events and byte progress
+ * (the bulk: one per request) are written in batches, flushed JSON_BATCH_MS
+ * after the first one; detection, stage changes and everything else go out at
+ * once with pr_cli_print_json(), which flushes what is pending first: lines
+ * keep their order, the events that matter keep their latency, and a busy
+ * server does not make a write() per request. */
+static gboolean
+flush_json (gpointer data)
+{
+  Serve *serve = data;
+
+  serve->flush_source = 0;
+  fflush (stdout);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+print_json_batched (Serve *serve, char *line)
+{
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  g_free (line);
+  if (serve->flush_source == 0)
+    serve->flush_source = g_timeout_add (JSON_BATCH_MS, flush_json, serve);
+}
+
 /* A phone event that says nothing new (only what is not in the event changed) is not printed */
 static void
-print_phone_json (Serve *serve, PrPhone *phone)
+print_phone_json (Serve *serve, PrPhone *phone, gboolean progress_only)
 {
   char *line = pr_json_phone_event (phone);
   const char *facts = strstr (line, ",\"id\":");
@@ -93,7 +122,10 @@ print_phone_json (Serve *serve, PrPhone *phone)
     }
   if (facts != NULL)
     g_hash_table_insert (serve->last_json, key, g_strdup (facts));
-  pr_cli_print_json (line);
+  if (progress_only)
+    print_json_batched (serve, line);
+  else
+    pr_cli_print_json (line);
 }
 
 static void
@@ -103,7 +135,7 @@ on_phone_changed (PrPhoneRegistry *registry,
                   Serve           *serve)
 {
   if (serve->options.json)
-    print_phone_json (serve, phone);
+    print_phone_json (serve, phone, progress_only);
   else
     print_phone_human (serve, phone, progress_only);
 }
@@ -115,7 +147,7 @@ on_request_finished (PrServer        *server,
                      Serve           *serve)
 {
   if (serve->options.json)
-    pr_cli_print_json (pr_json_request_event (record));
+    print_json_batched (serve, pr_json_request_event (record));
   else if (serve->options.verbose)
     printf ("%s %s %s %u %" G_GOFFSET_FORMAT "%s\n", pr_request_record_get_ip (record),
             pr_request_record_get_method (record), pr_request_record_get_path (record),
@@ -277,6 +309,8 @@ pr_cli_serve (int argc, char **argv)
       serve_options_clear (&serve.options);
       return PR_CLI_EXIT_USAGE;
     }
+  if (serve.options.json)
+    setvbuf (stdout, NULL, _IOFBF, 64 * 1024);   /* see print_json_batched() */
 
   addresses = choose_addresses (&serve, &error);
   if (addresses == NULL)
@@ -314,6 +348,8 @@ pr_cli_serve (int argc, char **argv)
 
   g_signal_handlers_disconnect_by_data (registry, &serve);
   g_signal_handlers_disconnect_by_data (server, &serve);
+  g_clear_handle_id (&serve.flush_source, g_source_remove);
+  fflush (stdout);
   g_hash_table_unref (serve.last_progress);
   g_hash_table_unref (serve.last_json);
   g_main_loop_unref (serve.loop);

@@ -22,9 +22,10 @@
 
 #include "pr-bundle-importer.h"
 #include "pr-error.h"
+#include "pr-hash-pipe.h"
 #include "pr-store-txn.h"
 
-#define READ_BUFFER_SIZE (1 << 20)
+#define READ_BUFFER_SIZE (64 * 1024)
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 20)
 
 typedef struct {
@@ -102,6 +103,7 @@ struct _Job
   guint             n_entries;
 
   guint8           *buf;           /* read buffer for the archive callbacks */
+  PrHashPipe       *hasher;        /* entries are hashed beside the extraction */
 };
 
 static void
@@ -115,6 +117,7 @@ job_free (Job *job)
   g_clear_object (&job->importer);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job->buf);
+  g_clear_pointer (&job->hasher, pr_hash_pipe_free);
   g_free (job);
 }
 
@@ -431,10 +434,11 @@ copy_entry_data (Job             *job,
                  FileInfo        *info,
                  GError         **error)
 {
-  PrSha256 sha;
   guint64 written = 0;
 
-  pr_sha256_init (&sha);
+  if (job->hasher == NULL)
+    job->hasher = pr_hash_pipe_new ();
+  pr_hash_pipe_reset (job->hasher);
   for (;;)
     {
       const void *block;
@@ -460,9 +464,9 @@ copy_entry_data (Job             *job,
           static const guint8 zeros[65536];
           gsize n = MIN ((guint64) offset - written, sizeof zeros);
 
+          pr_hash_pipe_update (job->hasher, zeros, n);
           if (!write_all (fd, zeros, n, shown, error))
             return FALSE;
-          pr_sha256_update (&sha, zeros, n);
           written += n;
           job->out_total += n;
           if (!check_limits (job, written, shown, error))
@@ -470,9 +474,10 @@ copy_entry_data (Job             *job,
         }
       if (size > 0)
         {
+          /* handed to the helper first: it hashes while this thread writes */
+          pr_hash_pipe_update (job->hasher, block, size);
           if (!write_all (fd, block, size, shown, error))
             return FALSE;
-          pr_sha256_update (&sha, block, size);
           written += size;
           job->out_total += size;
           if (!check_limits (job, written, shown, error))
@@ -487,7 +492,7 @@ copy_entry_data (Job             *job,
     }
 
   info->size = written;
-  pr_sha256_finish (&sha, info->sha256);
+  pr_hash_pipe_finish (job->hasher, info->sha256);
   return TRUE;
 }
 

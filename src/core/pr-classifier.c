@@ -242,7 +242,8 @@ compare_segment (const char **a, const char **b)
     return na < nb ? -1 : 1;
   while (**a != '\0' && **a != '.' && **b != '\0' && **b != '.')
     {
-      if (**a != **b)
+      /* "4.2.0B" and "4.2.0b" are one version: compare without case both ways */
+      if (g_ascii_toupper (**a) != g_ascii_toupper (**b))
         return g_ascii_toupper (**a) < g_ascii_toupper (**b) ? -1 : 1;
       (*a)++, (*b)++;
     }

@@ -17,6 +17,15 @@ pr_json_append_escaped (GString *out, const char *text)
   g_string_append_c (out, '"');
   for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
     {
+      /* a run that needs no escape goes in at once */
+      const guchar *run = c;
+
+      while (*c >= 0x20 && *c != 0x7f && *c != '"' && *c != '\\')
+        c++;
+      if (c > run)
+        g_string_append_len (out, (const char *) run, c - run);
+      if (*c == '\0')
+        break;
       switch (*c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -38,18 +47,37 @@ pr_json_append_escaped (GString *out, const char *text)
 static void
 append_string_value (GString *out, const char *value)
 {
-  g_autofree char *valid = g_utf8_make_valid (value, -1);
+  g_autofree char *valid = NULL;
 
-  pr_json_append_escaped (out, valid);
+  if (!g_utf8_validate (value, -1, NULL))
+    value = valid = g_utf8_make_valid (value, -1);
+  pr_json_append_escaped (out, value);
 }
 
+/* Every event carries the time: the part down to the second is formatted
+ * once a second, not once an event */
 char *
 pr_json_time_now (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  G_LOCK_DEFINE_STATIC (cached);
+  static gint64 cached_second = -1;
+  static char cached_base[32];
+  gint64 now = g_get_real_time ();
+  gint64 second = now / G_USEC_PER_SEC;
+  char *text;
 
-  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
+  G_LOCK (cached);
+  if (second != cached_second)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (second);
+      g_autofree char *base = time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%S") : NULL;
+
+      g_strlcpy (cached_base, base != NULL ? base : "1970-01-01T00:00:00", sizeof cached_base);
+      cached_second = second;
+    }
+  text = g_strdup_printf ("%s.%03dZ", cached_base, (int) (now % G_USEC_PER_SEC / 1000));
+  G_UNLOCK (cached);
+  return text;
 }
 
 PrJsonObject *

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,7 @@
 #include "pr-catalog.h"
 #include "pr-master-config.h"
 #include "pr-models.h"
+#include "pr-store-path.h"
 
 #define APP_FILE "sip.ld"
 
@@ -44,6 +46,32 @@ is_listed_config (const char *name)
   if (hex == 12 && (name[12] == '.' || name[12] == '-'))
     return FALSE;
   return TRUE;
+}
+
+/* What the server would serve under that name: a regular file, or a symlink
+ * to one that stays inside the store (the server opens files beneath the
+ * store root and refuses the rest) */
+static gboolean
+is_served_file (const char *root_real,
+                const char *path)
+{
+  struct stat st;
+  char *real;
+  gboolean inside;
+  gsize len;
+
+  if (lstat (path, &st) != 0)
+    return FALSE;
+  if (S_ISREG (st.st_mode))
+    return TRUE;
+  if (!S_ISLNK (st.st_mode) || root_real == NULL)
+    return FALSE;
+  real = realpath (path, NULL);
+  len = strlen (root_real);
+  inside = real != NULL && strncmp (real, root_real, len) == 0 && real[len] == '/' &&
+           stat (real, &st) == 0 && S_ISREG (st.st_mode);
+  free (real);
+  return inside;
 }
 
 static int
@@ -125,6 +153,7 @@ pr_master_config_generate_full (const char *store_root,
   g_autofree char *escaped_configs = NULL;
   g_autofree char *step1 = NULL, *step2 = NULL, *result = NULL;
   const char *name;
+  char *root_real = NULL;
   gsize len;
 
   if (template_text == NULL)
@@ -133,13 +162,16 @@ pr_master_config_generate_full (const char *store_root,
     template_text = builtin_template;
 
   dir = store_root ? g_dir_open (store_root, 0, NULL) : NULL;
+  root_real = store_root ? realpath (store_root, NULL) : NULL;
   while (dir && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (store_root, name, NULL);
       g_autofree char *part = NULL;
-      struct stat st;
 
-      if (name[0] == '.' || stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+      /* only names the server can serve: no invalid UTF-8 (it would make the
+       * whole file unreadable to the phone), no ':', '%', backslash or control
+       * characters, no symlink out of the store */
+      if (name[0] == '.' || !pr_store_path_is_safe (name) || !is_served_file (root_real, path))
         continue;
       if (is_listed_config (name))
         {
@@ -157,6 +189,7 @@ pr_master_config_generate_full (const char *store_root,
         }
     }
 
+  free (root_real);
   g_ptr_array_sort (configs, compare_configs);
   for (guint i = 0; i < configs->len; i++)
     {

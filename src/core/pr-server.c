@@ -19,6 +19,7 @@
 #include "pr-classifier.h"
 #include "pr-compat.h"
 #include "pr-error.h"
+#include "pr-file-sender.h"
 #include "pr-server.h"
 #include "pr-store-path.h"
 
@@ -28,6 +29,8 @@
  * dropped up to twice the upload cap plus this; beyond, the connection closes */
 #define DRAIN_SLACK (64 * 1024)
 #define PR_SEND_BUFFER_SIZE (128 * 1024)
+/* Bodies from this size on are sent with sendfile once libsoup wrote the headers */
+#define PR_SENDFILE_MIN_SIZE (256 * 1024)
 
 struct _PrServer
 {
@@ -43,6 +46,7 @@ struct _PrServer
   guint            foreign_requests;
   GHashTable      *idle_timers;      /* GSocket → timeout source id, between requests */
   PrCatalog       *catalog;
+  GHashTable      *senders;          /* PrFileSender, large bodies in flight */
 };
 
 G_DEFINE_FINAL_TYPE (PrServer, pr_server, G_TYPE_OBJECT)
@@ -54,6 +58,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+static GQuark exchange_quark;
+static GQuark header_deadline_quark;
+static GQuark send_buffer_quark;
 
 /* What we remember about one request while it is answered */
 typedef struct {
@@ -74,6 +81,9 @@ typedef struct {
   gboolean       upload_too_big;
   gboolean       upload_failed; /* writing failed (disk full …): answered 500 */
   goffset        body_bytes;    /* request body bytes read, kept or not */
+  /* A large GET body, sent by a PrFileSender after the headers */
+  PrStoreFile   *send_file;
+  goffset        send_start;
 } Exchange;
 
 static void
@@ -94,13 +104,14 @@ exchange_free (gpointer data)
   g_free (ex->method);
   g_free (ex->path);
   g_free (ex->user_agent);
+  g_clear_pointer (&ex->send_file, pr_store_file_unref);
   g_free (ex);
 }
 
 static Exchange *
 exchange_for (SoupServerMessage *msg)
 {
-  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  Exchange *ex = g_object_get_qdata (G_OBJECT (msg), exchange_quark);
   GUri *uri;
   SoupMessageHeaders *headers;
 
@@ -114,24 +125,21 @@ exchange_for (SoupServerMessage *msg)
   ex->path = g_strdup (uri != NULL ? g_uri_get_path (uri) : "");
   ex->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
   pr_classify (ex->method, ex->path, ex->user_agent, &ex->info);
-  g_object_set_data_full (G_OBJECT (msg), EXCHANGE_KEY, ex, exchange_free);
+  g_object_set_qdata_full (G_OBJECT (msg), exchange_quark, ex, exchange_free);
   return ex;
 }
 
 /* Reporting */
 
 static void
-report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
+report_exchange (PrServer *self, Exchange *ex, gboolean aborted)
 {
-  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
   g_autoptr(PrRequestRecord) record = NULL;
   gboolean complete;
 
-  if (ex == NULL || ex->reported)
+  if (ex->reported)
     return;
   ex->reported = TRUE;
-  if (ex->status == 0)
-    ex->status = soup_server_message_get_status (msg);
   complete = !aborted && (g_strcmp0 (ex->method, "GET") != 0 || ex->bytes_sent >= ex->body_length);
 
   pr_phone_registry_request_finished (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
@@ -141,6 +149,18 @@ report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
   record = pr_request_record_new (g_get_real_time (), ex->ip, ex->method, ex->path, ex->status,
                                   ex->bytes_sent, ex->user_agent, complete);
   g_signal_emit (self, signals[REQUEST_FINISHED], 0, record, ex->info.is_phone);
+}
+
+static void
+report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
+{
+  Exchange *ex = g_object_get_qdata (G_OBJECT (msg), exchange_quark);
+
+  if (ex == NULL || ex->reported)
+    return;
+  if (ex->status == 0)
+    ex->status = soup_server_message_get_status (msg);
+  report_exchange (self, ex, aborted);
 }
 
 /* Idle connections. libsoup 3.2 has no idle timeout: the socket's own timeout
@@ -212,7 +232,7 @@ header_deadline_reached (gpointer data)
   SoupServerMessage *msg = data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  g_object_steal_data (G_OBJECT (msg), HEADER_DEADLINE_KEY);
+  g_object_steal_qdata (G_OBJECT (msg), header_deadline_quark);
   if (socket != NULL)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
   return G_SOURCE_REMOVE;
@@ -222,13 +242,6 @@ static void
 remove_header_deadline (gpointer id)
 {
   g_source_remove (GPOINTER_TO_UINT (id));
-}
-
-static void
-on_got_headers (SoupServerMessage *msg,
-                gpointer           data)
-{
-  g_object_set_data (G_OBJECT (msg), HEADER_DEADLINE_KEY, NULL);
 }
 
 static void
@@ -246,13 +259,24 @@ on_request_started (SoupServer        *soup,
       guint id = g_timeout_add_seconds (self->idle_timeout, header_deadline_reached, msg);
 
       g_socket_set_timeout (socket, self->idle_timeout);
-      g_object_set_data_full (G_OBJECT (msg), HEADER_DEADLINE_KEY, GUINT_TO_POINTER (id), remove_header_deadline);
-      g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+      /* cleared in early_handler(), called once the headers are in */
+      g_object_set_qdata_full (G_OBJECT (msg), header_deadline_quark, GUINT_TO_POINTER (id), remove_header_deadline);
     }
   /* A BootROM reads an image's header and hangs up when nothing changed. With
    * an autotuned send buffer (megabytes) a whole image fits in the kernel and
-   * the hang-up goes unseen; a small buffer keeps "sent" close to "received". */
-  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, PR_SEND_BUFFER_SIZE, NULL);
+   * the hang-up goes unseen; a small buffer keeps "sent" close to "received".
+   * Once per connection, not per request. */
+  if (g_object_get_qdata (G_OBJECT (socket), send_buffer_quark) == NULL)
+    {
+      g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, PR_SEND_BUFFER_SIZE, NULL);
+      g_object_set_qdata (G_OBJECT (socket), send_buffer_quark, GINT_TO_POINTER (1));
+      /* libsoup before 3.4 keeps the reference g_socket_accept() gave it, so
+       * every connection leaked its GSocket (fixed upstream by "soup-listener:
+       * Plug a leak", 3.4.0). The connection holds its own reference: give
+       * the stray one back, once, the first time the socket is seen. */
+      if (soup_get_major_version () == 3 && soup_get_minor_version () < 4)
+        g_object_unref (socket);
+    }
 }
 
 static void
@@ -277,12 +301,101 @@ on_wrote_body_data (SoupServerMessage *msg,
                     guint              chunk_size,
                     PrServer          *self)
 {
-  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  Exchange *ex = g_object_get_qdata (G_OBJECT (msg), exchange_quark);
 
   if (ex == NULL)
     return;
   ex->bytes_sent += chunk_size;
   pr_phone_registry_progress (self->registry, ex->ip, ex->bytes_sent);
+}
+
+/* Large bodies: libsoup writes the status line and headers ("Connection:
+ * close"), then the connection is taken over and the body sent from the file
+ * by a PrFileSender. The message and its buffers are freed at once, so a
+ * client costs a few hundred bytes while it downloads, and the image's pages
+ * never pass through (nor count in) this process. */
+
+typedef struct {
+  PrServer     *server;
+  Exchange     *ex;
+  PrFileSender *sender;
+} Takeover;
+
+static void
+takeover_progress (goffset sent, gpointer data)
+{
+  Takeover *t = data;
+
+  t->ex->bytes_sent = sent;
+  pr_phone_registry_progress (t->server->registry, t->ex->ip, sent);
+}
+
+static void
+takeover_done (goffset sent, gboolean complete, gpointer data)
+{
+  Takeover *t = data;
+
+  g_hash_table_remove (t->server->senders, t->sender);
+  t->ex->bytes_sent = sent;
+  report_exchange (t->server, t->ex, !complete);
+}
+
+static void
+takeover_free (gpointer data)
+{
+  Takeover *t = data;
+
+  exchange_free (t->ex);
+  g_free (t);
+}
+
+static void
+on_wrote_headers_take_over (SoupServerMessage *msg,
+                            PrServer          *self)
+{
+  Exchange *ex = g_object_steal_qdata (G_OBJECT (msg), exchange_quark);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  Takeover *t;
+
+  if (ex == NULL)
+    return;
+  /* msg may be gone after this */
+  stream = socket != NULL ? soup_server_message_steal_connection (msg) : NULL;
+  if (stream == NULL)
+    {
+      report_exchange (self, ex, TRUE);
+      exchange_free (ex);
+      return;
+    }
+  t = g_new0 (Takeover, 1);
+  t->server = self;
+  t->ex = ex;
+  t->sender = pr_file_sender_start (stream, socket, ex->send_file->fd, ex->send_start, ex->body_length,
+                                    self->idle_timeout, takeover_progress, takeover_done, t, takeover_free);
+  g_hash_table_insert (self->senders, t->sender, t);
+}
+
+/* Stops the large bodies in flight; reported as cut short unless @quietly */
+static void
+cancel_senders (PrServer *self, gboolean quietly)
+{
+  g_autoptr(GHashTable) senders = NULL;
+  GHashTableIter iter;
+  gpointer sender, t;
+
+  if (self->senders == NULL)
+    return;
+  senders = g_steal_pointer (&self->senders);
+  self->senders = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_hash_table_iter_init (&iter, senders);
+  while (g_hash_table_iter_next (&iter, &sender, &t))
+    {
+      if (!quietly)
+        report_exchange (self, ((Takeover *) t)->ex, TRUE);
+      pr_file_sender_cancel (sender);
+    }
 }
 
 /* GET and HEAD */
@@ -312,13 +425,27 @@ pick_range (SoupServerMessage *msg, goffset total, goffset *start, goffset *leng
     return TRUE;
 
   ok = total > 0 && soup_message_headers_get_ranges (request, total, &ranges, &n);
-  if (ok && n == 1 && ranges[0].start >= total)
-    *status = SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE;
-  else if (ok && n == 1)
+  if (ok && n == 1)
     {
-      *start = ranges[0].start;
-      *length = MIN (ranges[0].end, total - 1) - ranges[0].start + 1;
-      *status = SOUP_STATUS_PARTIAL_CONTENT;
+      /* libsoup's parser does not check for overflow: a suffix longer than
+       * the file ("bytes=-99999999999999999999") starts below 0 and means the
+       * whole file; a first byte past G_MAXINT64 wraps below 0 and is past
+       * the end */
+      const char *spec = strchr (soup_message_headers_get_one (request, "Range"), '=');
+      goffset first = ranges[0].start;
+
+      while (spec != NULL && (*++spec == ' ' || *spec == '\t'))
+        ;
+      if (first < 0)
+        first = spec != NULL && *spec == '-' ? 0 : total;
+      if (first >= total)
+        *status = SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE;
+      else
+        {
+          *start = first;
+          *length = MIN (ranges[0].end, total - 1) - first + 1;
+          *status = SOUP_STATUS_PARTIAL_CONTENT;
+        }
     }
   if (ranges != NULL)
     soup_message_headers_free_ranges (request, ranges);
@@ -352,9 +479,20 @@ serve_file (PrServer *self, SoupServerMessage *msg, Exchange *ex, PrStoreFile *f
   soup_message_headers_set_content_length (headers, length);
   if (g_str_equal (ex->method, "GET") && length > 0)
     {
-      g_autoptr(GBytes) slice = g_bytes_new_from_bytes (file->contents, start, length);
+      g_autoptr(GBytes) slice = NULL;
 
       ex->body_length = length;
+      if (length >= PR_SENDFILE_MIN_SIZE && file->fd >= 0)
+        {
+          /* The body follows the headers from the file (see above); the
+           * connection ends with it */
+          soup_message_headers_replace (headers, "Connection", "close");
+          ex->send_file = pr_store_file_ref (file);
+          ex->send_start = start;
+          g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers_take_over), self);
+          return;
+        }
+      slice = g_bytes_new_from_bytes (file->contents, start, length);
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
       g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
     }
@@ -426,7 +564,7 @@ on_got_chunk (SoupServerMessage *msg,
               GBytes            *chunk,
               PrServer          *self)
 {
-  Exchange *ex = g_object_get_data (G_OBJECT (msg), EXCHANGE_KEY);
+  Exchange *ex = g_object_get_qdata (G_OBJECT (msg), exchange_quark);
   gsize size = g_bytes_get_size (chunk);
   g_autoptr(GError) error = NULL;
 
@@ -435,11 +573,18 @@ on_got_chunk (SoupServerMessage *msg,
   ex->body_bytes += size;
   if (ex->upload == NULL || ex->upload_too_big || ex->upload_failed)
     {
-      /* nothing keeps this body: drop the connection rather than read on */
+      /* nothing keeps this body: drop the connection rather than read on,
+       * with a reset so that the client stops sending at once */
       GSocket *socket = soup_server_message_get_socket (msg);
+      struct linger reset = { 1, 0 };
 
       if ((gsize) ex->body_bytes > 2 * self->upload_limit + DRAIN_SLACK && socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+        {
+          if (ex->status == 0)
+            ex->status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+          setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+        }
       return;
     }
   ex->upload_bytes += size;
@@ -530,11 +675,18 @@ early_handler (SoupServer        *soup,
                gpointer           user_data)
 {
   Exchange *ex = exchange_for (msg);
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (request);
+
+  /* The headers are in: the slow-header deadline (on_request_started) is met */
+  g_object_set_qdata (G_OBJECT (msg), header_deadline_quark, NULL);
 
   /* No request body is ever kept in memory: a PUT streams to its file, any
    * other body (refused PUT, POST, a GET with a body …) is counted and dropped */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), user_data);
+  if (encoding != SOUP_ENCODING_NONE &&
+      !(encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (request) == 0))
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), user_data);
   if (g_str_equal (ex->method, "PUT"))
     early_put (user_data, msg, ex);
 }
@@ -729,6 +881,7 @@ void
 pr_server_stop (PrServer *self)
 {
   soup_server_disconnect (self->soup);
+  cancel_senders (self, FALSE);
   g_ptr_array_set_size (self->addresses, 0);
   self->port = 0;
 }
@@ -824,6 +977,7 @@ pr_server_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->soup, self);
     }
   g_clear_object (&self->soup);
+  cancel_senders (self, TRUE);
   if (self->idle_timers != NULL)
     {
       GHashTableIter iter;
@@ -853,7 +1007,76 @@ pr_server_finalize (GObject *object)
   g_free (self->uploads_dir);
   g_ptr_array_unref (self->addresses);
   g_hash_table_unref (self->idle_timers);
+  g_clear_pointer (&self->senders, g_hash_table_unref);
   G_OBJECT_CLASS (pr_server_parent_class)->finalize (object);
+}
+
+/* "request-finished" is emitted for every request: a C marshaller instead of
+ * the generic one (libffi) */
+static void
+marshal_VOID__OBJECT_BOOLEAN (GClosure     *closure,
+                              GValue       *return_value,
+                              guint         n_param_values,
+                              const GValue *param_values,
+                              gpointer      invocation_hint,
+                              gpointer      marshal_data)
+{
+  typedef void (*Func) (gpointer instance, gpointer arg1, gboolean arg2, gpointer data);
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  Func callback;
+
+  g_return_if_fail (n_param_values == 3);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = g_value_peek_pointer (param_values + 0);
+    }
+  else
+    {
+      data1 = g_value_peek_pointer (param_values + 0);
+      data2 = closure->data;
+    }
+  callback = (Func) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, g_value_get_object (param_values + 1), g_value_get_boolean (param_values + 2), data2);
+}
+
+static void
+marshal_VOID__OBJECT_BOOLEANv (GClosure *closure,
+                               GValue   *return_value,
+                               gpointer  instance,
+                               va_list   args,
+                               gpointer  marshal_data,
+                               int       n_params,
+                               GType    *param_types)
+{
+  typedef void (*Func) (gpointer instance, gpointer arg1, gboolean arg2, gpointer data);
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2, arg1;
+  gboolean arg2;
+  va_list copy;
+  Func callback;
+
+  G_VA_COPY (copy, args);
+  arg1 = va_arg (copy, gpointer);
+  arg2 = va_arg (copy, gboolean);
+  va_end (copy);
+  if (arg1 != NULL)
+    g_object_ref (arg1);
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = instance;
+    }
+  else
+    {
+      data1 = instance;
+      data2 = closure->data;
+    }
+  callback = (Func) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, arg1, arg2, data2);
+  if (arg1 != NULL)
+    g_object_unref (arg1);
 }
 
 static void
@@ -864,9 +1087,14 @@ pr_server_class_init (PrServerClass *klass)
   object_class->dispose = pr_server_dispose;
   object_class->finalize = pr_server_finalize;
 
+  exchange_quark = g_quark_from_static_string (EXCHANGE_KEY);
+  header_deadline_quark = g_quark_from_static_string (HEADER_DEADLINE_KEY);
+  send_buffer_quark = g_quark_from_static_string ("pr-send-buffer-set");
+
   signals[REQUEST_FINISHED] = g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                            0, NULL, NULL, marshal_VOID__OBJECT_BOOLEAN, G_TYPE_NONE, 2,
                                             PR_TYPE_REQUEST_RECORD, G_TYPE_BOOLEAN);
+  g_signal_set_va_marshaller (signals[REQUEST_FINISHED], G_TYPE_FROM_CLASS (klass), marshal_VOID__OBJECT_BOOLEANv);
   signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -876,6 +1104,7 @@ pr_server_init (PrServer *self)
 {
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   self->idle_timers = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->senders = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->upload_limit = PR_DEFAULT_UPLOAD_LIMIT;
   self->idle_timeout = PR_DEFAULT_IDLE_TIMEOUT;
   self->uploads_dir = pr_server_default_uploads_dir ();

@@ -146,6 +146,24 @@ put_file (Fixture *f, const char *name, GBytes *bytes)
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
 }
 
+/* (leak-free under ASan: the sanitizer build runs this suite too) */
+static void
+put_static_text (Fixture *f, const char *name, const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+
+  put_file (f, name, bytes);
+}
+
+static gboolean
+path_exists (char *path)
+{
+  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
+
+  g_free (path);
+  return exists;
+}
+
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -162,8 +180,11 @@ setup (Fixture *f, gconstpointer data)
   f->store = pr_firmware_store_new (f->root, &error);
   g_assert_no_error (error);
   put_file (f, "sip.ld", f->image);
-  put_file (f, "sip.cfg", g_bytes_new_static ("<sip/>", 6));
-  g_assert_true (g_file_set_contents (g_build_filename (f->dir, "secret.txt", NULL), "secret", -1, NULL));
+  put_static_text (f, "sip.cfg", "<sip/>");
+  {
+    g_autofree char *secret = g_build_filename (f->dir, "secret.txt", NULL);
+    g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
+  }
 
   f->registry = pr_phone_registry_new ();
   f->server = pr_server_new (f->store, f->registry);
@@ -347,14 +368,14 @@ test_put (Fixture *f, gconstpointer data)
   /* dot segments are resolved before we see them: whatever the path, the
    * upload can only land in uploads/<mac>/ under its own name */
   g_assert_cmpuint (put (f, "/../0004f2abcdef-boot.log", 10, FALSE), ==, 201);
-  g_assert_false (g_file_test (g_build_filename (f->dir, "0004f2abcdef-boot.log", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (path_exists (g_build_filename (f->dir, "0004f2abcdef-boot.log", NULL)));
   g_assert_cmpuint (put (f, "/%2e%2e/0004f2abcdef-boot.log", 10, FALSE), !=, 500);
-  g_assert_false (g_file_test (g_build_filename (f->dir, "0004f2abcdef-boot.log", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (path_exists (g_build_filename (f->dir, "0004f2abcdef-boot.log", NULL)));
   g_assert_cmpuint (put (f, "/0004f2abcdef-boot.log", 1000, FALSE), ==, 201);
   g_assert_cmpuint (put (f, "/000000000000-boot.log", 10, FALSE), ==, 403);
   g_assert_cmpuint (put (f, "/0004f2abcdef-boot.log", 65 * 1024, FALSE), ==, 413);
   g_assert_cmpuint (put (f, "/0004f2abcdef-phone.cfg", 100 * 1024, TRUE), ==, 413);
-  g_assert_false (g_file_test (g_build_filename (f->uploads, "0004f2abcdef", "0004f2abcdef-phone.cfg", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (path_exists (g_build_filename (f->uploads, "0004f2abcdef", "0004f2abcdef-phone.cfg", NULL)));
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (stored, &contents, &len, NULL));
   g_assert_cmpuint (len, ==, 1000);   /* the boot log is still the last one that fit */
@@ -495,14 +516,17 @@ test_catalog_advice (Fixture *f, gconstpointer data)
   PrPhone *old_phone, *new_phone, *reporting;
 
   g_assert_no_error (error);
-  put_file (f, "sip.ver", g_bytes_new_static ("3.2.4.0267\n", 11));
+  put_static_text (f, "sip.ver", "3.2.4.0267\n");
   put_file (f, "2345-12360-001.sip.ld", f->image);   /* a split image names its model */
   pr_server_set_catalog (f->server, catalog);
 
   /* the store is missing what IP 321s with old BootROMs need */
   warnings = pr_server_get_store_warnings (f->server);
   g_assert_nonnull (warnings[0]);
-  g_assert_nonnull (strstr (g_strjoinv ("\n", warnings), "SoundPoint IP 321"));
+  {
+    g_autofree char *joined = g_strjoinv ("\n", warnings);
+    g_assert_nonnull (strstr (joined, "SoundPoint IP 321"));
+  }
 
   /* an IP 321 with BootROM 3.2.3 cannot take it: failed, with what to import */
   g_assert_cmpuint (http_as (f, "/2345-12360-001.bootrom.ld", "FileTransport PolycomSoundPointIP-SPIP_321-UA/3.2.3.0017"), ==, 404);

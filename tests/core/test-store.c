@@ -40,10 +40,17 @@ setup (Fixture *f, gconstpointer data)
   write_file (f, "0004f2abcdef-phone.cfg", "<phone/>");
   write_file (f, "SoundPointIPLocalization/English_United_States/SoundPointIP-dictionary.xml", "<dict/>");
   write_file (f, ".phone-rescue/bundles/x/manifest.ini", "[bundle]");
-  g_assert_cmpint (symlink ("/etc/passwd", g_build_filename (f->root, "escape.cfg", NULL)), ==, 0);
-  g_assert_cmpint (symlink ("../secret.txt", g_build_filename (f->root, "parent.cfg", NULL)), ==, 0);
-  g_assert_cmpint (symlink ("sip.cfg", g_build_filename (f->root, "alias.cfg", NULL)), ==, 0);
-  g_assert_true (g_file_set_contents (g_build_filename (f->dir, "secret.txt", NULL), "secret", -1, NULL));
+  {
+    g_autofree char *escape = g_build_filename (f->root, "escape.cfg", NULL);
+    g_autofree char *parent = g_build_filename (f->root, "parent.cfg", NULL);
+    g_autofree char *alias = g_build_filename (f->root, "alias.cfg", NULL);
+    g_autofree char *secret = g_build_filename (f->dir, "secret.txt", NULL);
+
+    g_assert_cmpint (symlink ("/etc/passwd", escape), ==, 0);
+    g_assert_cmpint (symlink ("../secret.txt", parent), ==, 0);
+    g_assert_cmpint (symlink ("sip.cfg", alias), ==, 0);
+    g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
+  }
 }
 
 static void

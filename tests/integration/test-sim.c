@@ -69,6 +69,14 @@ on_request_started (SoupServer        *server,
   /* Without a bounded send buffer the kernel takes up to 4 MiB of a body at
    * once, and a phone hanging up early goes unnoticed */
   g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER, NULL);
+  /* libsoup < 3.4 leaks one reference of each accepted socket (see
+   * on_request_started() in pr-server.c): give it back once per connection */
+  if (soup_get_major_version () == 3 && soup_get_minor_version () < 4 &&
+      g_object_get_data (G_OBJECT (socket), "pr-accept-ref-returned") == NULL)
+    {
+      g_object_set_data (G_OBJECT (socket), "pr-accept-ref-returned", GINT_TO_POINTER (1));
+      g_object_unref (socket);
+    }
   g_object_set_data_full (G_OBJECT (message), "sent", g_new0 (goffset, 1), g_free);
   g_signal_connect (message, "wrote-body-data", G_CALLBACK (on_wrote_body_data), NULL);
 }

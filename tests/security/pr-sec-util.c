@@ -87,6 +87,14 @@ pr_sec_server_start (const char        *log_dir,
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
+  if (PR_SEC_SANITIZED)
+    {
+      /* memory figures of the server, not of ASan's quarantine of freed blocks */
+      const char *options = g_getenv ("ASAN_OPTIONS");
+      g_autofree char *small = g_strdup_printf ("%s%squarantine_size_mb=4:thread_local_quarantine_size_kb=256",
+                                                options != NULL ? options : "", options != NULL ? ":" : "");
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", small, TRUE);
+    }
   g_subprocess_launcher_set_stdout_file_path (launcher, server->out_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, server->err_path);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
@@ -244,6 +252,24 @@ pr_sec_count_fds (int pid)
   while (dir != NULL && g_dir_read_name (dir) != NULL)
     n++;
   return n;
+}
+
+char *
+pr_sec_describe_fds (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GString *out = g_string_new (NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (path, name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      g_string_append_printf (out, "%s -> %s\n", name, target != NULL ? target : "?");
+    }
+  return g_string_free (out, FALSE);
 }
 
 gint64

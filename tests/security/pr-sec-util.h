@@ -65,6 +65,8 @@ int          pr_sec_run            (const char *const  *argv,
 
 /* /proc/PID */
 guint        pr_sec_count_fds      (int                 pid);
+/* "3 -> socket:[1234]" lines */
+char        *pr_sec_describe_fds   (int                 pid);
 /* a "Name:   123 kB" line of /proc/PID/status, in KiB (-1 if absent) */
 gint64       pr_sec_status_kib     (int                 pid,
                                     const char         *field);
