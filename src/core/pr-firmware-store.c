@@ -56,7 +56,9 @@ struct _PrFirmwareStore
   /* Remembered answers */
   int         inotify_fd;      /* -1: none (yet, or not available) */
   gboolean    inotify_failed;
-  GHashTable *watched;         /* "dev:ino" of the directories watched */
+  GHashTable *watched;         /* "dev:ino" of the directories watched → watch descriptor */
+  int         parent_wd;       /* the root's parent: only events about the root count */
+  char       *root_name;
   GHashTable *answers;         /* request path → PrStoreFile */
   guint64     generation;      /* bumped whenever answers are dropped */
 };
@@ -91,6 +93,11 @@ store_file_new (const char *name, GBytes *contents, gboolean generated, int fd)
 
   file->ref_count = 1;
   file->fd = fd;
+  if (fd >= 0 && g_bytes_get_size (contents) < PR_STORE_FILE_FD_MIN_SIZE)
+    {
+      close (fd);
+      file->fd = -1;
+    }
   file->name = g_strdup (name);
   file->contents = g_bytes_ref (contents);
   file->generated = generated;
@@ -340,12 +347,17 @@ lookup_master_config (PrFirmwareStore *self, int rootfd, const char *name)
  * above it up to the root and the root's parent (a replaced or moved folder).
  * Those directories are watched with inotify before the answer is looked up,
  * and every lookup first reads the inotify descriptor: any event at all drops
- * every remembered answer. Events are queued by the kernel before the call
- * that caused them returns, so a replaced file is seen at once, as without
- * the cache. Without inotify (or past its limits) nothing is remembered. */
+ * every remembered answer (in the root's parent, only events about the root).
+ * Events are queued by the kernel before the call that caused them returns,
+ * so a replaced file is seen at once, as without the cache. Without inotify
+ * (or past its limits) nothing is remembered. Large files (those with an open
+ * descriptor, see PR_STORE_FILE_FD_MIN_SIZE) are never remembered: a
+ * remembered answer holds no descriptor, and a large transfer costs far more
+ * than its lookup. */
 
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB | \
                     IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define PARENT_WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 static void
 forget_answers_locked (PrFirmwareStore *self)
@@ -378,10 +390,21 @@ drain_changes_locked (PrFirmwareStore *self)
     return FALSE;
   while ((n = read (self->inotify_fd, buffer, sizeof buffer)) > 0)
     {
-      forget_answers_locked (self);
+      gboolean relevant = FALSE;
+
       for (char *p = buffer; p < buffer + n; p += sizeof (struct inotify_event) + ((struct inotify_event *) p)->len)
-        if (((struct inotify_event *) p)->mask & (IN_IGNORED | IN_Q_OVERFLOW))
-          g_hash_table_remove_all (self->watched);   /* added again as needed */
+        {
+          const struct inotify_event *event = (const struct inotify_event *) p;
+
+          if (event->mask & (IN_IGNORED | IN_Q_OVERFLOW))
+            g_hash_table_remove_all (self->watched);   /* added again as needed */
+          /* the root's siblings (a log file beside the store …) do not matter */
+          if (event->wd == self->parent_wd && event->len > 0 && strcmp (event->name, self->root_name) != 0)
+            continue;
+          relevant = TRUE;
+        }
+      if (relevant)
+        forget_answers_locked (self);
     }
   if (n < 0 && errno != EAGAIN && errno != EINTR)
     {
@@ -405,22 +428,24 @@ remembered_answer (PrFirmwareStore *self, const char *relative)
 
 /* Keyed by inode, not by name: a folder removed while a file in it is open
  * reports no IN_DELETE_SELF, and a new folder at the same path needs a watch */
-static gboolean
-watch_locked (PrFirmwareStore *self, int dirfd)
+static int
+watch_locked (PrFirmwareStore *self, int dirfd, guint32 mask)
 {
   char proc[64], key[64];
   struct stat st;
+  gpointer wd;
+  int added;
 
   if (fstat (dirfd, &st) != 0)
-    return FALSE;
+    return -1;
   g_snprintf (key, sizeof key, "%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
-  if (g_hash_table_contains (self->watched, key))
-    return TRUE;
+  if (g_hash_table_lookup_extended (self->watched, key, NULL, &wd))
+    return GPOINTER_TO_INT (wd);
   g_snprintf (proc, sizeof proc, "/proc/self/fd/%d", dirfd);
-  if (inotify_add_watch (self->inotify_fd, proc, WATCH_MASK) < 0)
-    return FALSE;
-  g_hash_table_add (self->watched, g_strdup (key));
-  return TRUE;
+  added = inotify_add_watch (self->inotify_fd, proc, mask);
+  if (added >= 0)
+    g_hash_table_insert (self->watched, g_strdup (key), GINT_TO_POINTER (added));
+  return added;
 }
 
 /* Watches the root's parent, the root and each folder down to @dir; returns
@@ -443,11 +468,12 @@ watch_directories (PrFirmwareStore *self, int rootfd, const char *dir)
   {
     int parent = openat (rootfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-    ok = parent >= 0 && watch_locked (self, parent);
+    self->parent_wd = parent >= 0 ? watch_locked (self, parent, PARENT_WATCH_MASK) : -1;
+    ok = self->parent_wd >= 0;
     if (parent >= 0)
       close (parent);
   }
-  ok = ok && watch_locked (self, rootfd);
+  ok = ok && watch_locked (self, rootfd, WATCH_MASK) >= 0;
   if (ok && dir != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (dir, "/", -1);
@@ -465,7 +491,7 @@ watch_directories (PrFirmwareStore *self, int rootfd, const char *dir)
             g_string_append_c (path, '/');
           g_string_append (path, parts[i]);
           fd = syscall (SYS_openat2, rootfd, path->str, &how, sizeof how);
-          ok = fd >= 0 && watch_locked (self, fd);
+          ok = fd >= 0 && watch_locked (self, fd, WATCH_MASK) >= 0;
           if (fd >= 0)
             close (fd);
         }
@@ -480,7 +506,7 @@ out:
 static void
 remember_answer (PrFirmwareStore *self, int rootfd, const char *relative, PrStoreFile *file, guint64 generation)
 {
-  if (generation == 0)
+  if (generation == 0 || file->fd >= 0)
     return;
   /* Reached through a symlink, the file may live in a folder nobody watches */
   if (!file->generated)
@@ -615,6 +641,7 @@ pr_firmware_store_finalize (GObject *object)
   g_clear_pointer (&self->generated, g_bytes_unref);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->watched);
+  g_free (self->root_name);
   if (self->inotify_fd >= 0)
     close (self->inotify_fd);
   g_mutex_clear (&self->lock);
@@ -634,6 +661,7 @@ pr_firmware_store_init (PrFirmwareStore *self)
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pr_store_file_unref);
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->inotify_fd = -1;
+  self->parent_wd = -1;
   g_mutex_init (&self->lock);
 }
 
@@ -661,5 +689,6 @@ pr_firmware_store_new (const char *root,
     }
   self = g_object_new (PR_TYPE_FIRMWARE_STORE, NULL);
   self->root = g_steal_pointer (&absolute);
+  self->root_name = g_path_get_basename (self->root);
   return g_steal_pointer (&self);
 }

@@ -17,8 +17,12 @@ typedef struct {
   const char *content_type;
   gboolean    generated;     /* built by us (master config), not a file in the store */
   gint        ref_count;
-  int         fd;            /* the open file, for sendfile(2); -1 when generated */
+  int         fd;            /* the open file, for sendfile(2), from PR_STORE_FILE_FD_MIN_SIZE on; else -1 */
 } PrStoreFile;
+
+/* Files from this size on keep their descriptor (PrStoreFile.fd) so the server
+ * can send them with sendfile(2); smaller ones are served from the mapping */
+#define PR_STORE_FILE_FD_MIN_SIZE (256 * 1024)
 
 PrStoreFile *pr_store_file_ref   (PrStoreFile *file);
 void         pr_store_file_unref (PrStoreFile *file);

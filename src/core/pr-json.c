@@ -4,6 +4,8 @@
  */
 #include "pr-json.h"
 
+#include <string.h>
+
 #include "pr-types.h"
 
 struct _PrJsonObject
@@ -75,7 +77,19 @@ pr_json_time_now (void)
       g_strlcpy (cached_base, base != NULL ? base : "1970-01-01T00:00:00", sizeof cached_base);
       cached_second = second;
     }
-  text = g_strdup_printf ("%s.%03dZ", cached_base, (int) (now % G_USEC_PER_SEC / 1000));
+  {
+    int ms = (int) (now % G_USEC_PER_SEC / 1000);
+    gsize len = strlen (cached_base);
+
+    text = g_malloc (len + 6);
+    memcpy (text, cached_base, len);
+    text[len] = '.';
+    text[len + 1] = '0' + ms / 100;
+    text[len + 2] = '0' + ms / 10 % 10;
+    text[len + 3] = '0' + ms % 10;
+    text[len + 4] = 'Z';
+    text[len + 5] = '\0';
+  }
   G_UNLOCK (cached);
   return text;
 }
@@ -86,7 +100,8 @@ pr_json_object_new_event (const char *event)
   PrJsonObject *obj = g_new0 (PrJsonObject, 1);
   g_autofree char *time = pr_json_time_now ();
 
-  obj->buffer = g_string_new ("{\"event\":");
+  obj->buffer = g_string_sized_new (320);
+  g_string_append (obj->buffer, "{\"event\":");
   pr_json_append_escaped (obj->buffer, event);
   g_string_append (obj->buffer, ",\"time\":");
   pr_json_append_escaped (obj->buffer, time);
@@ -114,8 +129,18 @@ pr_json_object_add_string (PrJsonObject *obj, const char *key, const char *value
 void
 pr_json_object_add_int (PrJsonObject *obj, const char *key, gint64 value)
 {
+  char digits[24];
+  char *p = digits + sizeof digits;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  /* not printf: every event has a few of these */
+  do
+    *--p = '0' + magnitude % 10;
+  while ((magnitude /= 10) > 0);
+  if (value < 0)
+    *--p = '-';
   add_key (obj, key);
-  g_string_append_printf (obj->buffer, "%" G_GINT64_FORMAT, value);
+  g_string_append_len (obj->buffer, p, digits + sizeof digits - p);
 }
 
 void

@@ -160,6 +160,8 @@ report_finished (PrServer *self, SoupServerMessage *msg, gboolean aborted)
     return;
   if (ex->status == 0)
     ex->status = soup_server_message_get_status (msg);
+  if (!aborted && !ex->info.is_phone)
+    ex->bytes_sent = ex->body_length;   /* not counted on the way (serve_file) */
   report_exchange (self, ex, aborted);
 }
 
@@ -462,7 +464,7 @@ serve_file (PrServer *self, SoupServerMessage *msg, Exchange *ex, PrStoreFile *f
   guint status;
 
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
-  soup_message_headers_set_content_type (headers, file->content_type, NULL);
+  soup_message_headers_replace (headers, "Content-Type", file->content_type);
   if (!pick_range (msg, total, &start, &length, &status))
     {
       g_autofree char *range = g_strdup_printf ("bytes */%" G_GOFFSET_FORMAT, total);
@@ -494,7 +496,10 @@ serve_file (PrServer *self, SoupServerMessage *msg, Exchange *ex, PrStoreFile *f
         }
       slice = g_bytes_new_from_bytes (file->contents, start, length);
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
-      g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
+      /* Only a phone's progress is followed; other clients' bytes are
+       * counted when the response is done (report_finished) */
+      if (ex->info.is_phone)
+        g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
     }
 }
 

@@ -254,6 +254,29 @@ pr_sec_count_fds (int pid)
   return n;
 }
 
+void
+pr_sec_count_fds_by_kind (int pid, const char *store, PrSecFds *out)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autofree char *prefix = g_strconcat (store, "/", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  memset (out, 0, sizeof *out);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (path, name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:"))
+        out->sockets++;
+      else if (target != NULL && g_str_has_prefix (target, prefix))
+        out->store_files++;
+      else
+        out->other++;
+    }
+}
+
 char *
 pr_sec_describe_fds (int pid)
 {

@@ -65,6 +65,17 @@ int          pr_sec_run            (const char *const  *argv,
 
 /* /proc/PID */
 guint        pr_sec_count_fds      (int                 pid);
+/* Open descriptors by kind: sockets (the listener and connections), files
+ * of the store (the store may keep one open per file it serves), others */
+typedef struct {
+  guint sockets;
+  guint store_files;
+  guint other;
+} PrSecFds;
+
+void         pr_sec_count_fds_by_kind (int               pid,
+                                       const char       *store,
+                                       PrSecFds         *out);
 /* "3 -> socket:[1234]" lines */
 char        *pr_sec_describe_fds   (int                 pid);
 /* a "Name:   123 kB" line of /proc/PID/status, in KiB (-1 if absent) */
