@@ -3,8 +3,9 @@
  * Stage machine (GUIDE §6):
  *  - An image download is promoted to its stage (bootloader/application) once it
  *    proves to be a full download: it completes, or it is still running after
- *    PROMOTE_DELAY_MS. A BootROM reading only the image header and hanging up
- *    ("unchanged") therefore never moves the card.
+ *    PROMOTE_DELAY_MS with more bytes sent than socket buffers absorb. A BootROM
+ *    reading only the image header and hanging up ("unchanged") therefore never
+ *    moves the card.
  *  - A transfer cut short marks the phone interrupted. If the phone's next
  *    request is for another file, that was an "unchanged" check: the flag is
  *    cleared. The same image cut off PR_MAX_CUTS_IN_A_ROW times fails the phone.
@@ -23,6 +24,8 @@
 #include "pr-phone-registry.h"
 
 #define PROMOTE_DELAY_MS      250
+/* More than the server's send buffer and a phone's receive window hold */
+#define PROMOTE_MIN_BYTES     (512 * 1024)
 #define PROGRESS_INTERVAL_US  (G_USEC_PER_SEC / 10)
 #define SILENCE_HINT_US       (10 * 60 * G_USEC_PER_SEC)
 #define SILENCE_CHECK_S       30
@@ -378,13 +381,19 @@ promote_timeout (gpointer data)
 {
   Machine *m = data;
 
-  m->promote_source = 0;
-  /* a failed phone's retry lifts the failure only once it completes */
-  if (m->transfer_active && !m->transfer_promoted && pr_phone_get_stage (m->phone) != PR_STAGE_FAILED)
+  if (!m->transfer_active || m->transfer_promoted)
     {
-      promote (m);
-      emit_if_changed (m->registry, m);
+      m->promote_source = 0;
+      return G_SOURCE_REMOVE;
     }
+  /* Still running is not proof enough when the server is slow to notice a
+   * hang-up: the bytes must be past what the socket buffers absorb. A failed
+   * phone's retry lifts the failure only once it completes. */
+  if (m->pending_bytes < PROMOTE_MIN_BYTES || pr_phone_get_stage (m->phone) == PR_STAGE_FAILED)
+    return G_SOURCE_CONTINUE;
+  m->promote_source = 0;
+  promote (m);
+  emit_if_changed (m->registry, m);
   return G_SOURCE_REMOVE;
 }
 

@@ -358,7 +358,13 @@ test_promoted_while_downloading (Fixture *f, gconstpointer data)
   /* A header read has not moved the card… */
   g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_WAITING);
   g_assert_cmpstr (pr_phone_get_current_file (phone), ==, "2345-12360-001.bootrom.ld");
+  /* …nor does one that stays within what socket buffers hold… */
+  pr_phone_registry_progress (f->registry, IP, 256 * 1024);
+  while (g_get_monotonic_time () < deadline - 4 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_WAITING);
   /* …a download that keeps going does */
+  pr_phone_registry_progress (f->registry, IP, 600 * 1024);
   while (pr_phone_get_stage (phone) == PR_STAGE_WAITING && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_BOOTLOADER);
