@@ -103,6 +103,15 @@ phone_label (PrPhone *phone)
   return g_strdup_printf ("%s · %s", name ? name : _("Phone"), pr_phone_get_ip (phone));
 }
 
+static gboolean
+labels_unchanged (PrRequestLogView *self, GStrv labels)
+{
+  for (guint i = 0; labels[i] != NULL; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->filter_labels, N_FIXED_FILTERS + i), labels[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* Rebuild the phone rows of the filter menu, keeping the selection. */
 static void
 rebuild_filter_menu (PrRequestLogView *self)
@@ -126,6 +135,8 @@ rebuild_filter_menu (PrRequestLogView *self)
         selected = N_FIXED_FILTERS + i;
     }
   labels = g_strv_builder_end (builder);
+  if (n == n_old && labels_unchanged (self, labels))
+    return;
 
   self->rebuilding = TRUE;
   gtk_string_list_splice (self->filter_labels, N_FIXED_FILTERS, n_old, (const char *const *) labels);

@@ -47,6 +47,7 @@ struct _PrSimPhone
   guint               max_boot_cycles;
   guint               reboot_delay_ms;
   guint64             rate_limit;
+  gboolean            skip_checksums;
   guint               timeout;
 
   /* what its flash holds */
@@ -575,6 +576,7 @@ check_bootrom (PrSimPhone *self,
 
   pr_sim_transfer_set_image_check (transfer, self->bootrom_header, flash_matches_anything (self));
   pr_sim_transfer_set_rate_limit (transfer, self->rate_limit);
+  pr_sim_transfer_set_skip_checksum (transfer, self->skip_checksums);
   g_object_set_data (G_OBJECT (transfer), "candidate", GUINT_TO_POINTER (candidate));
   pr_sim_transfer_run_async (transfer, g_task_get_cancellable (self->task),
                              on_bootrom_checked, g_object_ref (self));
@@ -765,6 +767,7 @@ check_application (PrSimPhone *self)
   pr_sim_transfer_set_image_check (transfer, self->app_header, flash_matches_anything (self));
   pr_sim_transfer_set_cut (transfer, should_cut (self));
   pr_sim_transfer_set_rate_limit (transfer, self->rate_limit);
+  pr_sim_transfer_set_skip_checksum (transfer, self->skip_checksums);
   pr_sim_transfer_run_async (transfer, g_task_get_cancellable (self->task),
                              on_application_checked, g_object_ref (self));
 }
@@ -1075,6 +1078,7 @@ pr_sim_phone_new (const PrSimPhoneOptions  *options,
   self->max_boot_cycles = options->max_boot_cycles > 0 ? options->max_boot_cycles : PR_SIM_DEFAULT_MAX_BOOT_CYCLES;
   self->reboot_delay_ms = options->reboot_delay_ms;
   self->rate_limit = options->rate_limit;
+  self->skip_checksums = options->skip_checksums;
   self->timeout = options->timeout > 0 ? options->timeout : PR_SIM_DEFAULT_TIMEOUT;
 
   self->bootrom_version = g_strdup (options->bootrom_version);

@@ -51,6 +51,7 @@ typedef struct {
   guint         reboot_delay_ms;
   guint64       rate_limit;          /* bytes per second read; 0: unlimited */
   guint         timeout;             /* seconds, for every network operation */
+  gboolean      skip_checksums;      /* do not hash downloads (demo mode: saves the UI thread) */
 } PrSimPhoneOptions;
 
 void          pr_sim_phone_options_init         (PrSimPhoneOptions       *options,

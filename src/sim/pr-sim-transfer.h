@@ -58,6 +58,8 @@ void              pr_sim_transfer_set_image_check    (PrSimTransfer       *self,
 void              pr_sim_transfer_set_cut            (PrSimTransfer       *self,
                                                       gboolean             cut);
 /* Read at most @bytes_per_second (0: as fast as possible) */
+void              pr_sim_transfer_set_skip_checksum  (PrSimTransfer       *self,
+                                                     gboolean             skip);
 void              pr_sim_transfer_set_rate_limit     (PrSimTransfer       *self,
                                                       guint64              bytes_per_second);
 
