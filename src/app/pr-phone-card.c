@@ -24,8 +24,8 @@ struct _PrPhoneCard
   GtkImage       *state_icon;
   PrStepper      *stepper;
   GtkProgressBar *progress_bar;
-  GtkLabel       *progress_label;
-  GtkLabel       *file_label;
+  GtkInscription *progress_label;
+  GtkInscription *file_label;
   GtkLabel       *status_label;
   GtkWidget      *web_button;
 
@@ -166,7 +166,7 @@ update_progress (PrPhoneCard *self)
       pr_rate_meter_add (&self->rate, g_get_monotonic_time (), sent);
       gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double) sent / total, 0.0, 1.0));
       progress = pr_format_progress (sent, total, pr_rate_meter_get (&self->rate, RATE_WINDOW_US));
-      gtk_label_set_label (self->progress_label, progress);
+      gtk_inscription_set_text (self->progress_label, progress);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->file_label), file != NULL && stage != PR_STAGE_DONE);
@@ -174,7 +174,7 @@ update_progress (PrPhoneCard *self)
     {
       /* Translators: the file the phone is downloading or asked for last */
       file_text = g_strdup_printf (_("File: %s"), file);
-      gtk_label_set_label (self->file_label, file_text);
+      gtk_inscription_set_text (self->file_label, file_text);
     }
 }
 
