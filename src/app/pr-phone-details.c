@@ -279,22 +279,6 @@ open_web_page (GtkWidget  *widget,
 }
 
 static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item)
-{
-  gtk_list_item_set_child (item, pr_request_row_new (FALSE));
-  gtk_list_item_set_activatable (item, FALSE);
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item)
-{
-  pr_request_row_set_record (PR_REQUEST_ROW (gtk_list_item_get_child (item)),
-                             gtk_list_item_get_item (item));
-}
-
-static void
 pr_phone_details_dispose (GObject *object)
 {
   PrPhoneDetails *self = PR_PHONE_DETAILS (object);
@@ -344,12 +328,9 @@ pr_phone_details_class_init (PrPhoneDetailsClass *klass)
 static void
 pr_phone_details_init (PrPhoneDetails *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = pr_request_row_factory_new (FALSE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   gtk_list_view_set_factory (self->request_list, factory);
 }
 

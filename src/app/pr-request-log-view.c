@@ -257,22 +257,6 @@ clear_log (GtkWidget  *widget,
 }
 
 static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *item)
-{
-  gtk_list_item_set_child (item, pr_request_row_new (TRUE));
-  gtk_list_item_set_activatable (item, FALSE);
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *item)
-{
-  pr_request_row_set_record (PR_REQUEST_ROW (gtk_list_item_get_child (item)),
-                             gtk_list_item_get_item (item));
-}
-
-static void
 pr_request_log_view_dispose (GObject *object)
 {
   PrRequestLogView *self = PR_REQUEST_LOG_VIEW (object);
@@ -316,7 +300,7 @@ static void
 pr_request_log_view_init (PrRequestLogView *self)
 {
   const char *fixed[] = { _("All requests"), _("Phones only"), _("Everything but phones"), NULL };
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) factory = pr_request_row_factory_new (TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -327,8 +311,6 @@ pr_request_log_view_init (PrRequestLogView *self)
   self->filter_labels = gtk_string_list_new (fixed);
   self->filter_phones = g_ptr_array_new_with_free_func (g_object_unref);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view,
       GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)))));

@@ -128,3 +128,30 @@ pr_request_row_format (PrRequestRecord *record)
                           status, bytes,
                           pr_request_record_get_complete (record) ? "" : _(" (cut short)"));
 }
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  show_client)
+{
+  gtk_list_item_set_child (item, pr_request_row_new (GPOINTER_TO_INT (show_client)));
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item)
+{
+  pr_request_row_set_record (PR_REQUEST_ROW (gtk_list_item_get_child (item)),
+                             gtk_list_item_get_item (item));
+}
+
+GtkListItemFactory *
+pr_request_row_factory_new (gboolean show_client)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), GINT_TO_POINTER (show_client));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  return factory;
+}

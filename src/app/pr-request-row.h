@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PrRequestRow, pr_request_row, PR, REQUEST_ROW, GtkWidget)
 
 GtkWidget *pr_request_row_new        (gboolean         show_client);
+/* A list item factory making PrRequestRows for a model of PrRequestRecord */
+GtkListItemFactory *pr_request_row_factory_new (gboolean show_client);
 void       pr_request_row_set_record (PrRequestRow    *self,
                                       PrRequestRecord *record);
 /* One line of text for the clipboard: "14:03:27 192.168.1.20 GET /sip.ld 200 1.2 MB" */
