@@ -36,6 +36,7 @@ typedef struct {
   char       *transfer_path;    /* the image transfer in flight, or the last one */
   PrFileKind  transfer_kind;
   gboolean    transfer_active;
+  guint       open_transfers;   /* >1: a retry began before the server saw the last attempt end */
   gboolean    transfer_promoted;
   gboolean    transfer_short;   /* the last one ended early: unchanged check or cut */
   guint       promote_source;
@@ -470,6 +471,7 @@ start_image_transfer (Machine *m, const char *path, const PrRequestInfo *info, g
 
   if (g_strcmp0 (m->transfer_path, path) != 0)
     m->cuts = 0;
+  m->open_transfers = m->transfer_active && g_strcmp0 (m->transfer_path, path) == 0 ? m->open_transfers + 1 : 1;
   g_free (m->transfer_path);
   m->transfer_path = g_strdup (path);
   m->transfer_kind = info->kind;
@@ -574,6 +576,16 @@ finish_image_transfer (Machine *m, goffset bytes_sent, gboolean complete)
 {
   PrPhone *phone = m->phone;
 
+  /* The end of an earlier attempt, noticed after the phone's retry began:
+   * it was cut off, and the retry carries on */
+  if (m->open_transfers > 1)
+    {
+      m->open_transfers--;
+      if (!complete)
+        m->cuts++;
+      return;
+    }
+  m->open_transfers = 0;
   m->transfer_active = FALSE;
   g_clear_handle_id (&m->promote_source, g_source_remove);
   pr_phone_set_bytes (phone, bytes_sent, pr_phone_get_bytes_total (phone));

@@ -185,6 +185,20 @@ test_cut_once (Fixture *f, gconstpointer data)
   g_assert_false (pr_phone_get_interrupted (phone));
 }
 
+/* The server may see the retry begin before it notices the cut attempt end */
+static void
+test_retry_before_cut_noticed (Fixture *f, gconstpointer data)
+{
+  PrPhone *phone = request (f, IP, "GET", APP, NEW_BOOT_UA, 200, 3 * MIB);
+
+  request (f, IP, "GET", APP, NEW_BOOT_UA, 200, 3 * MIB);            /* the retry */
+  finish (f, IP, "GET", APP, NEW_BOOT_UA, 200, MIB, FALSE);           /* the first, cut */
+  g_assert_false (pr_phone_get_interrupted (phone));
+  finish (f, IP, "GET", APP, NEW_BOOT_UA, 200, 3 * MIB, TRUE);        /* the retry, whole */
+  g_assert_cmpint (pr_phone_get_stage (phone), ==, PR_STAGE_APPLICATION);
+  g_assert_cmpint (pr_phone_get_bytes_sent (phone), ==, 3 * MIB);
+}
+
 static void
 test_cut_always (Fixture *f, gconstpointer data)
 {
@@ -382,6 +396,7 @@ main (int argc, char **argv)
   ADD ("first-seen-running", test_first_seen_running);
   ADD ("cut-once", test_cut_once);
   ADD ("cut-always", test_cut_always);
+  ADD ("retry-before-cut-noticed", test_retry_before_cut_noticed);
   ADD ("missing-bootrom", test_missing_bootrom);
   ADD ("missing-application", test_missing_application);
   ADD ("boot-log-failure", test_boot_log_failure);
