@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "pr-test-util.h"
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -199,14 +200,13 @@ setup (Fixture *f, gconstpointer data)
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
 
   pr_server_stop (f->server);
   g_assert_finalize_object (f->server);
   g_assert_finalize_object (f->registry);
   g_assert_finalize_object (f->store);
   g_bytes_unref (f->image);
-  g_assert_cmpint (system (cmd), ==, 0);
+  pr_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->root);
   g_free (f->uploads);

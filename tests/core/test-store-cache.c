@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "pr-test-util.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -51,28 +52,10 @@ setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  pr_test_remove_tree (f->dir);
   g_free (f->root);
   g_free (f->dir);
 }
@@ -132,7 +115,7 @@ test_store_replaced (Fixture *f, gconstpointer data)
 
   put (f, "sip.cfg", "<old/>");
   assert_served (f, "sip.cfg", "<old/>");
-  remove_tree (f->root);
+  pr_test_remove_tree (f->root);
   g_assert_cmpint (g_mkdir (f->root, 0755), ==, 0);
   put (f, "sip.cfg", "<new/>");
   assert_served (f, "sip.cfg", "<new/>");
@@ -144,7 +127,7 @@ test_store_replaced (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir (f->root, 0755), ==, 0);
   put (f, "sip.cfg", "<again/>");
   assert_served (f, "sip.cfg", "<again/>");
-  remove_tree (gone);
+  pr_test_remove_tree (gone);
 }
 
 /* Reached through a symlink, a file's real folder is not watched: never remembered */

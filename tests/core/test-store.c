@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "pr-test-util.h"
 #include <glib/gstdio.h>
 
 #include "pr-master-config.h"
@@ -56,10 +57,9 @@ setup (Fixture *f, gconstpointer data)
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
 
   g_assert_finalize_object (f->store);
-  g_assert_cmpint (system (cmd), ==, 0);
+  pr_test_remove_tree (f->dir);
   g_free (f->root);
   g_free (f->dir);
 }

@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "pr-test-util.h"
 #include "config.h"
 
 #include <locale.h>
@@ -62,24 +63,6 @@ find_label (GtkWidget  *widget,
         return found;
     }
   return NULL;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -152,6 +135,6 @@ main (int   argc,
   /* The window is left to the process exit: this test is about the labels'
    * language; tearing the window down is the UI suite's business. */
   g_clear_object (&app);
-  remove_tree (tmp);
+  pr_test_remove_tree (tmp);
   return status;
 }

@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "pr-test-util.h"
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -56,24 +57,6 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -81,7 +64,7 @@ fixture_teardown (Fixture       *f,
     pr_test_cli_stop (f->cli, g_get_monotonic_time () + STOP_TIMEOUT, NULL);
   g_clear_object (&f->cli);
   g_hash_table_unref (f->store_sums);
-  remove_tree (f->root);
+  pr_test_remove_tree (f->root);
   g_free (f->root);
   g_free (f->store);
   g_free (f->uploads);
