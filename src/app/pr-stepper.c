@@ -56,6 +56,10 @@ set_step (GtkWidget *step,
           GtkImage  *icon,
           StepState  state)
 {
+  /* Cards update ten times a second: touching styles that did not change
+   * would restyle (and re-measure) every card each time */
+  if (gtk_widget_has_css_class (step, state_classes[state]))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     gtk_widget_remove_css_class (step, state_classes[i]);
   gtk_widget_add_css_class (step, state_classes[state]);
