@@ -19,6 +19,7 @@
 #include "pr-classifier.h"
 #include "pr-compat.h"
 #include "pr-error.h"
+#include "pr-fast-lane.h"
 #include "pr-file-sender.h"
 #include "pr-server.h"
 #include "pr-store-path.h"
@@ -31,6 +32,7 @@
 #define PR_SEND_BUFFER_SIZE (128 * 1024)
 /* Bodies from this size on are sent with sendfile once libsoup wrote the headers */
 #define PR_SENDFILE_MIN_SIZE (256 * 1024)
+#define SERVER_HEADER "PhoneRescue/" PACKAGE_VERSION
 
 struct _PrServer
 {
@@ -47,6 +49,8 @@ struct _PrServer
   GHashTable      *idle_timers;      /* GSocket → timeout source id, between requests */
   PrCatalog       *catalog;
   GHashTable      *senders;          /* PrFileSender, large bodies in flight */
+  PrFastLane      *lane;             /* accepts; answers plain GETs, hands the rest to soup */
+  int              placeholder_peer; /* see add_placeholder_listener() */
 };
 
 G_DEFINE_FINAL_TYPE (PrServer, pr_server, G_TYPE_OBJECT)
@@ -60,7 +64,7 @@ enum {
 static guint signals[N_SIGNALS];
 static GQuark exchange_quark;
 static GQuark header_deadline_quark;
-static GQuark send_buffer_quark;
+static GQuark socket_quark;
 
 /* What we remember about one request while it is answered */
 typedef struct {
@@ -109,24 +113,42 @@ exchange_free (gpointer data)
 }
 
 static Exchange *
+exchange_new (const char *ip, const char *method, const char *path, const char *user_agent)
+{
+  Exchange *ex = g_new0 (Exchange, 1);
+
+  ex->ip = g_strdup (ip);
+  ex->method = g_strdup (method);
+  ex->path = g_strdup (path);
+  ex->user_agent = g_strdup (user_agent);
+  pr_classify (ex->method, ex->path, ex->user_agent, &ex->info);
+  return ex;
+}
+
+static Exchange *
 exchange_for (SoupServerMessage *msg)
 {
   Exchange *ex = g_object_get_qdata (G_OBJECT (msg), exchange_quark);
   GUri *uri;
-  SoupMessageHeaders *headers;
 
   if (ex != NULL)
     return ex;
-  ex = g_new0 (Exchange, 1);
   uri = soup_server_message_get_uri (msg);
-  headers = soup_server_message_get_request_headers (msg);
-  ex->ip = g_strdup (soup_server_message_get_remote_host (msg));
-  ex->method = g_strdup (soup_server_message_get_method (msg));
-  ex->path = g_strdup (uri != NULL ? g_uri_get_path (uri) : "");
-  ex->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
-  pr_classify (ex->method, ex->path, ex->user_agent, &ex->info);
+  ex = exchange_new (soup_server_message_get_remote_host (msg), soup_server_message_get_method (msg),
+                     uri != NULL ? g_uri_get_path (uri) : "",
+                     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"));
   g_object_set_qdata_full (G_OBJECT (msg), exchange_quark, ex, exchange_free);
   return ex;
+}
+
+/* Every connection is accepted by the fast lane and handed to libsoup with
+ * its socket kept on the remote address object (libsoup shares that one) */
+static GSocket *
+message_socket (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return remote != NULL ? g_object_get_qdata (G_OBJECT (remote), socket_quark) : NULL;
 }
 
 /* Reporting */
@@ -232,7 +254,7 @@ static gboolean
 header_deadline_reached (gpointer data)
 {
   SoupServerMessage *msg = data;
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = message_socket (msg);
 
   g_object_steal_qdata (G_OBJECT (msg), header_deadline_quark);
   if (socket != NULL)
@@ -251,7 +273,7 @@ on_request_started (SoupServer        *soup,
                     SoupServerMessage *msg,
                     PrServer          *self)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = message_socket (msg);
 
   if (socket == NULL)
     return;
@@ -264,21 +286,6 @@ on_request_started (SoupServer        *soup,
       /* cleared in early_handler(), called once the headers are in */
       g_object_set_qdata_full (G_OBJECT (msg), header_deadline_quark, GUINT_TO_POINTER (id), remove_header_deadline);
     }
-  /* A BootROM reads an image's header and hangs up when nothing changed. With
-   * an autotuned send buffer (megabytes) a whole image fits in the kernel and
-   * the hang-up goes unseen; a small buffer keeps "sent" close to "received".
-   * Once per connection, not per request. */
-  if (g_object_get_qdata (G_OBJECT (socket), send_buffer_quark) == NULL)
-    {
-      g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, PR_SEND_BUFFER_SIZE, NULL);
-      g_object_set_qdata (G_OBJECT (socket), send_buffer_quark, GINT_TO_POINTER (1));
-      /* libsoup before 3.4 keeps the reference g_socket_accept() gave it, so
-       * every connection leaked its GSocket (fixed upstream by "soup-listener:
-       * Plug a leak", 3.4.0). The connection holds its own reference: give
-       * the stray one back, once, the first time the socket is seen. */
-      if (soup_get_major_version () == 3 && soup_get_minor_version () < 4)
-        g_object_unref (socket);
-    }
 }
 
 static void
@@ -287,7 +294,7 @@ on_request_finished (SoupServer        *soup,
                      PrServer          *self)
 {
   report_finished (self, msg, FALSE);
-  start_idle_timer (self, soup_server_message_get_socket (msg));
+  start_idle_timer (self, message_socket (msg));
 }
 
 static void
@@ -356,7 +363,7 @@ on_wrote_headers_take_over (SoupServerMessage *msg,
                             PrServer          *self)
 {
   Exchange *ex = g_object_steal_qdata (G_OBJECT (msg), exchange_quark);
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = message_socket (msg);
   g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
   g_autoptr(GIOStream) stream = NULL;
   Takeover *t;
@@ -503,25 +510,94 @@ serve_file (PrServer *self, SoupServerMessage *msg, Exchange *ex, PrStoreFile *f
     }
 }
 
-static void
-handle_get (PrServer *self, SoupServerMessage *msg, Exchange *ex)
+/* The store's file for a GET or HEAD, or NULL with the status to answer */
+static PrStoreFile *
+lookup_request (PrServer *self, Exchange *ex, guint *status)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *relative = pr_store_path_from_request (ex->path, &error);
-  g_autoptr(PrStoreFile) file = NULL;
+  PrStoreFile *file = NULL;
 
   if (relative != NULL)
     file = pr_firmware_store_lookup (self->store, relative, &error);
+  *status = file != NULL ? SOUP_STATUS_OK
+          : g_error_matches (error, PR_ERROR, PR_ERROR_FORBIDDEN_PATH) ? SOUP_STATUS_FORBIDDEN
+          : SOUP_STATUS_NOT_FOUND;
+  return file;
+}
+
+static void
+request_started (PrServer *self, Exchange *ex, PrStoreFile *file)
+{
+  pr_phone_registry_request_started (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
+                                     &ex->info, ex->status, ex->body_length,
+                                     file != NULL ? file->name : NULL);
+}
+
+static void
+handle_get (PrServer *self, SoupServerMessage *msg, Exchange *ex)
+{
+  guint status;
+  g_autoptr(PrStoreFile) file = lookup_request (self, ex, &status);
 
   if (file != NULL)
     serve_file (self, msg, ex, file);
   else
-    respond_error (msg, ex, g_error_matches (error, PR_ERROR, PR_ERROR_FORBIDDEN_PATH)
-                            ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_NOT_FOUND);
+    respond_error (msg, ex, status);
+  request_started (self, ex, file);
+}
 
-  pr_phone_registry_request_started (self->registry, ex->ip, ex->method, ex->path, ex->user_agent,
-                                     &ex->info, ex->status, ex->body_length,
-                                     file != NULL ? file->name : NULL);
+/* The fast lane (pr-fast-lane.c): plain GETs and HEADs, whole files */
+
+static gpointer
+fast_answer (const PrFastRequest *request,
+             PrFastReply         *reply,
+             gpointer             data)
+{
+  PrServer *self = data;
+  Exchange *ex = exchange_new (request->ip, request->method, request->path, request->user_agent);
+  PrStoreFile *file = lookup_request (self, ex, &ex->status);
+
+  if (file != NULL && g_str_equal (ex->method, "GET"))
+    ex->body_length = g_bytes_get_size (file->contents);
+  reply->status = ex->status;
+  reply->file = file;
+  request_started (self, ex, file);
+  return ex;
+}
+
+static void
+fast_progress (gpointer exchange, goffset sent, gpointer data)
+{
+  PrServer *self = data;
+  Exchange *ex = exchange;
+
+  ex->bytes_sent = sent;
+  if (ex->info.is_phone)
+    pr_phone_registry_progress (self->registry, ex->ip, sent);
+}
+
+static void
+fast_finished (gpointer exchange, goffset sent, gboolean complete, gpointer data)
+{
+  Exchange *ex = exchange;
+
+  ex->bytes_sent = sent;
+  report_exchange (data, ex, !complete);
+  exchange_free (ex);
+}
+
+static void
+fast_hand_off (GSocketConnection *connection,
+               GSocketAddress    *local,
+               GSocketAddress    *remote,
+               gpointer           data)
+{
+  PrServer *self = data;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+
+  g_object_set_qdata_full (G_OBJECT (remote), socket_quark, g_object_ref (socket), g_object_unref);
+  soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, NULL);
 }
 
 /* PUT: the phone's own uploads, into uploads/<mac>/ */
@@ -580,7 +656,7 @@ on_got_chunk (SoupServerMessage *msg,
     {
       /* nothing keeps this body: drop the connection rather than read on,
        * with a reset so that the client stops sending at once */
-      GSocket *socket = soup_server_message_get_socket (msg);
+      GSocket *socket = message_socket (msg);
       struct linger reset = { 1, 0 };
 
       if ((gsize) ex->body_bytes > 2 * self->upload_limit + DRAIN_SLACK && socket != NULL)
@@ -854,6 +930,45 @@ bind_socket (const char *address, guint port, GError **error)
   return g_socket_new_from_fd (fd, error);
 }
 
+/* libsoup 3.2 keeps a connection alive after a response only while the server
+ * has a listener (soup-server.c, request_finished). Connections come from the
+ * fast lane, so libsoup gets a placeholder: one end of a socket pair, which
+ * has no connection to accept, ever. */
+static gboolean
+add_placeholder_listener (PrServer *self, GError **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  int pair[2];
+
+  if (self->placeholder_peer >= 0)
+    return TRUE;
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socketpair: %s", g_strerror (saved));
+      return FALSE;
+    }
+  socket = g_socket_new_from_fd (pair[0], error);
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, 0, error))
+    {
+      if (socket == NULL)
+        close (pair[0]);
+      close (pair[1]);
+      return FALSE;
+    }
+  self->placeholder_peer = pair[1];
+  return TRUE;
+}
+
+static void
+remove_placeholder_listener (PrServer *self)
+{
+  soup_server_disconnect (self->soup);
+  if (self->placeholder_peer >= 0)
+    close (self->placeholder_peer);
+  self->placeholder_peer = -1;
+}
+
 gboolean
 pr_server_listen (PrServer   *self,
                   const char *address,
@@ -869,11 +984,12 @@ pr_server_listen (PrServer   *self,
   /* Several addresses share one port; port 0 picks it on the first */
   if (port == 0 && self->port != 0)
     port = self->port;
+  if (!add_placeholder_listener (self, error))
+    return FALSE;
   socket = bind_socket (address, port, error);
   if (socket == NULL)
     return FALSE;
-  if (!soup_server_listen_socket (self->soup, socket, 0, error))
-    return FALSE;
+  pr_fast_lane_add_listener (self->lane, socket);
 
   local = g_socket_get_local_address (socket, NULL);
   if (local != NULL)
@@ -885,7 +1001,8 @@ pr_server_listen (PrServer   *self,
 void
 pr_server_stop (PrServer *self)
 {
-  soup_server_disconnect (self->soup);
+  pr_fast_lane_stop (self->lane);
+  remove_placeholder_listener (self);
   cancel_senders (self, FALSE);
   g_ptr_array_set_size (self->addresses, 0);
   self->port = 0;
@@ -951,6 +1068,7 @@ void
 pr_server_set_idle_timeout (PrServer *self, guint seconds)
 {
   self->idle_timeout = seconds;
+  pr_fast_lane_set_idle_timeout (self->lane, seconds);
 }
 
 PrFirmwareStore *
@@ -978,10 +1096,11 @@ pr_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     {
-      soup_server_disconnect (self->soup);
+      remove_placeholder_listener (self);
       g_signal_handlers_disconnect_by_data (self->soup, self);
     }
   g_clear_object (&self->soup);
+  g_clear_pointer (&self->lane, pr_fast_lane_free);
   cancel_senders (self, TRUE);
   if (self->idle_timers != NULL)
     {
@@ -1094,7 +1213,7 @@ pr_server_class_init (PrServerClass *klass)
 
   exchange_quark = g_quark_from_static_string (EXCHANGE_KEY);
   header_deadline_quark = g_quark_from_static_string (HEADER_DEADLINE_KEY);
-  send_buffer_quark = g_quark_from_static_string ("pr-send-buffer-set");
+  socket_quark = g_quark_from_static_string ("pr-socket");
 
   signals[REQUEST_FINISHED] = g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, marshal_VOID__OBJECT_BOOLEAN, G_TYPE_NONE, 2,
@@ -1113,7 +1232,16 @@ pr_server_init (PrServer *self)
   self->upload_limit = PR_DEFAULT_UPLOAD_LIMIT;
   self->idle_timeout = PR_DEFAULT_IDLE_TIMEOUT;
   self->uploads_dir = pr_server_default_uploads_dir ();
+  self->placeholder_peer = -1;
 }
+
+static const PrFastLaneHandlers fast_lane_handlers = {
+  .answer = fast_answer,
+  .progress = fast_progress,
+  .finished = fast_finished,
+  .discard = exchange_free,
+  .hand_off = fast_hand_off,
+};
 
 PrServer *
 pr_server_new (PrFirmwareStore *store,
@@ -1123,7 +1251,11 @@ pr_server_new (PrFirmwareStore *store,
 
   self->store = g_object_ref (store);
   self->registry = g_object_ref (registry);
-  self->soup = soup_server_new ("raw-paths", TRUE, "server-header", "PhoneRescue/" PACKAGE_VERSION " ", NULL);
+  self->soup = soup_server_new ("raw-paths", TRUE, "server-header", SERVER_HEADER, NULL);
+  self->lane = pr_fast_lane_new (&fast_lane_handlers, SERVER_HEADER, self);
+  pr_fast_lane_set_send_buffer (self->lane, PR_SEND_BUFFER_SIZE);
+  pr_fast_lane_set_sendfile_min (self->lane, PR_SENDFILE_MIN_SIZE);
+  pr_fast_lane_set_idle_timeout (self->lane, self->idle_timeout);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, main_handler, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
