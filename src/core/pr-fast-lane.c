@@ -263,7 +263,7 @@ flush_answer (Connection *conn)
     {
       struct iovec iov[2] = {
         { conn->head + conn->head_sent, conn->head_length - conn->head_sent },
-        { (void *) (conn->body + conn->body_sent), conn->body_length - conn->body_sent },
+        { conn->body != NULL ? (void *) (conn->body + conn->body_sent) : NULL, conn->body_length - conn->body_sent },
       };
       struct msghdr message = { .msg_iov = iov, .msg_iovlen = 2 };
       ssize_t n = sendmsg (conn->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);

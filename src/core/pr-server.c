@@ -364,7 +364,8 @@ on_wrote_headers_take_over (SoupServerMessage *msg,
 {
   Exchange *ex = g_object_steal_qdata (G_OBJECT (msg), exchange_quark);
   GSocket *socket = message_socket (msg);
-  g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
+  /* the socket outlives the message */
+  G_GNUC_UNUSED g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
   g_autoptr(GIOStream) stream = NULL;
   Takeover *t;
 
