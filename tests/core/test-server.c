@@ -1,4 +1,4 @@
-/* test-server.c — the HTTP server on loopback: GET/HEAD/Range/404/PUT, limits, errors
+/* test-server.c — the HTTP server on loopback: GET/HEAD/Range/404/PUT, limits, errors, fast lane
  *
  * The client side runs in a thread with plain sockets, so the bytes on the wire
  * are exactly what the test wrote (no client library normalising paths).
@@ -6,9 +6,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "pr-test-util.h"
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "phone-rescue-core.h"
@@ -552,6 +555,729 @@ test_catalog_advice (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (pr_phone_get_reason (reporting), "Import a BootROM bundle"));
 }
 
+/* The fast lane (pr-fast-lane.c) and libsoup behind it
+ *
+ * Plain GET/HEAD heads are answered by the lane; anything else (a query, a
+ * Range, a PUT, a head in pieces) is handed to libsoup with the connection.
+ * These tests drive one connection through several steps from a thread with
+ * blocking sockets; every read has a receive timeout and every wait on the
+ * main loop a deadline, so a hang fails instead of blocking. */
+
+#define WAIT_LIMIT_US   (15 * G_USEC_PER_SEC)
+#define READ_TIMEOUT_S  5
+/* below PR_SENDFILE_MIN_SIZE (256 KiB): one sendmsg; well above what the
+ * server's send buffer (SO_SNDBUF 128 KiB) takes while the client reads nothing */
+#define MEDIUM_SIZE     (250 * 1024)
+
+typedef struct {
+  int      fd;
+  GString *pending;   /* read, not yet taken by a response */
+} Conn;
+
+typedef struct {
+  guint    status;
+  char    *status_line;
+  char    *head;      /* status line and headers, CRLF-terminated, no blank line */
+  GBytes  *body;
+} Response;
+
+static void
+response_free (Response *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->status_line);
+  g_free (r->head);
+  g_clear_pointer (&r->body, g_bytes_unref);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+static Conn *
+conn_open (guint16 port, int receive_buffer)
+{
+  Conn *c = g_new0 (Conn, 1);
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = g_htons (port) };
+  struct timeval timeout = { READ_TIMEOUT_S, 0 };
+
+  address.sin_addr.s_addr = g_htonl (INADDR_LOOPBACK);
+  c->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (c->fd, >=, 0);
+  setsockopt (c->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt (c->fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  if (receive_buffer > 0)
+    setsockopt (c->fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  g_assert_cmpint (connect (c->fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  c->pending = g_string_new (NULL);
+  return c;
+}
+
+static void
+conn_close (Conn *c)
+{
+  if (c == NULL)
+    return;
+  close (c->fd);
+  g_string_free (c->pending, TRUE);
+  g_free (c);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, conn_close)
+
+static gboolean
+conn_send (Conn *c, const char *data, gsize length)
+{
+  while (length > 0)
+    {
+      ssize_t n = send (c->fd, data, length, MSG_NOSIGNAL);
+
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+static gboolean
+conn_send_str (Conn *c, const char *text)
+{
+  return conn_send (c, text, strlen (text));
+}
+
+/* More bytes into c->pending; FALSE at EOF, on an error or after the timeout */
+static gboolean
+conn_fill (Conn *c)
+{
+  char buffer[16384];
+  ssize_t n = recv (c->fd, buffer, sizeof buffer, 0);
+
+  if (n <= 0)
+    return FALSE;
+  g_string_append_len (c->pending, buffer, n);
+  return TRUE;
+}
+
+static char *
+head_value (const char *head, const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (head, "\r\n", -1);
+  gsize name_length = strlen (name);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], name, name_length) == 0 && lines[i][name_length] == ':')
+      return g_strstrip (g_strdup (lines[i] + name_length + 1));
+  return NULL;
+}
+
+/* The next response on @c (a body of Content-Length bytes unless @to_head),
+ * or NULL when the connection ends or stalls first */
+static Response *
+conn_read_response (Conn *c, gboolean to_head)
+{
+  g_autoptr(Response) r = g_new0 (Response, 1);
+  g_autofree char *length_text = NULL;
+  const char *end;
+  gsize head_length, body_length = 0;
+
+  while ((end = strstr (c->pending->str, "\r\n\r\n")) == NULL)
+    if (c->pending->len > 65536 || !conn_fill (c))
+      return NULL;
+  head_length = end - c->pending->str;
+  r->head = g_strndup (c->pending->str, head_length + 2);
+  r->status_line = g_strndup (r->head, strcspn (r->head, "\r"));
+  if (g_str_has_prefix (r->status_line, "HTTP/1.") && strlen (r->status_line) >= 12)
+    r->status = atoi (r->status_line + 9);
+  length_text = head_value (r->head, "Content-Length");
+  if (!to_head && length_text != NULL)
+    body_length = g_ascii_strtoull (length_text, NULL, 10);
+  g_string_erase (c->pending, 0, head_length + 4);
+  while (c->pending->len < body_length)
+    if (!conn_fill (c))
+      return NULL;
+  r->body = g_bytes_new (c->pending->str, body_length);
+  g_string_erase (c->pending, 0, body_length);
+  return g_steal_pointer (&r);
+}
+
+/* TRUE when the server closes @c (EOF or reset) before the read timeout */
+static gboolean
+conn_wait_closed (Conn *c)
+{
+  char byte;
+  ssize_t n = recv (c->fd, &byte, 1, 0);
+
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+typedef void (*ClientScript) (Fixture *f, gpointer data);
+
+typedef struct {
+  Fixture      *fixture;
+  ClientScript  script;
+  gpointer      data;
+  gint          done;
+} ClientRun;
+
+static gpointer
+script_thread (gpointer data)
+{
+  ClientRun *run = data;
+
+  run->script (run->fixture, run->data);
+  g_atomic_int_set (&run->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs @script in a thread while the server runs here; at most WAIT_LIMIT_US.
+ * The script's assertions abort the test from the thread. */
+static void
+run_client (Fixture *f, ClientScript script, gpointer data)
+{
+  ClientRun run = { f, script, data, FALSE };
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  guint ticker = g_timeout_add (20, tick, NULL);
+  GThread *thread = g_thread_new ("client", script_thread, &run);
+
+  while (!g_atomic_int_get (&run.done) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (ticker);
+  g_assert_true (g_atomic_int_get (&run.done));   /* else the client hangs: fail, do not wait */
+  g_thread_join (thread);
+  /* let the server notice hang-ups and report */
+  for (int i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+/* Serves until @done or for at most @limit_us */
+static void
+serve_until (gboolean (*done) (gpointer), gpointer data, gint64 limit_us)
+{
+  gint64 deadline = g_get_monotonic_time () + limit_us;
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (ticker);
+}
+
+/* One request on a connection of its own; the response (or NULL) */
+typedef struct {
+  const char *request;
+  gboolean    to_head;
+  Response   *response;
+  gboolean    closed_after;   /* the server closed the connection after it */
+} OneShot;
+
+static void
+one_shot_script (Fixture *f, gpointer data)
+{
+  OneShot *o = data;
+  g_autoptr(Conn) c = conn_open (f->port, 0);
+
+  if (conn_send_str (c, o->request))
+    o->response = conn_read_response (c, o->to_head);
+  if (o->response != NULL && strstr (o->response->head, "Connection: close") != NULL)
+    o->closed_after = conn_wait_closed (c);
+}
+
+static Response *
+one_shot (Fixture *f, const char *request, gboolean to_head)
+{
+  OneShot o = { request, to_head, NULL, FALSE };
+
+  run_client (f, one_shot_script, &o);
+  g_assert_nonnull (o.response);
+  return o.response;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Header names, lower case, sorted, without Date */
+static char *
+header_names (const char *head)
+{
+  g_auto(GStrv) lines = g_strsplit (head, "\r\n", -1);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && g_ascii_strncasecmp (lines[i], "Date:", 5) != 0)
+        g_ptr_array_add (names, g_ascii_strdown (lines[i], colon - lines[i]));
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (",", (char **) names->pdata);
+}
+
+static void
+assert_same_response (Response *lane, Response *soup)
+{
+  static const char *const compared[] = {
+    "Content-Type", "Content-Length", "Accept-Ranges", "Server", "Connection", "Content-Range",
+  };
+  g_autofree char *lane_names = header_names (lane->head);
+  g_autofree char *soup_names = header_names (soup->head);
+
+  g_test_message ("lane: %s\nsoup: %s", lane->head, soup->head);
+  g_assert_cmpstr (lane->status_line, ==, soup->status_line);
+  for (guint i = 0; i < G_N_ELEMENTS (compared); i++)
+    {
+      g_autofree char *a = head_value (lane->head, compared[i]);
+      g_autofree char *b = head_value (soup->head, compared[i]);
+
+      g_assert_cmpstr (a, ==, b);
+    }
+  g_assert_cmpstr (lane_names, ==, soup_names);
+  g_assert_true (g_bytes_equal (lane->body, soup->body));
+}
+
+static void
+put_medium (Fixture *f, const char *name)
+{
+  guint8 *bytes = g_malloc (MEDIUM_SIZE);
+  g_autoptr(GBytes) contents = NULL;
+
+  for (gsize i = 0; i < MEDIUM_SIZE; i++)
+    bytes[i] = (i * 131 + 7) & 0xff;
+  contents = g_bytes_new_take (bytes, MEDIUM_SIZE);
+  put_file (f, name, contents);
+}
+
+/* The same request answered by the lane (plain) and by libsoup (a query or
+ * an unusable Range makes it libsoup's; the path it reports is the same):
+ * same status line, same headers but Date, same body.
+ *
+ * Under UBSan (the hardening build) the bodiless rows (HEAD, 403, 404) also
+ * guard b2793be: flush_answer() once built its iovec from NULL + 0. */
+static void
+test_lane_parity (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *method; const char *path; guint status; } cases[] = {
+    { "GET", "/sip.cfg", 200 },
+    { "GET", "/2345-12360-001.sip.ld", 200 },     /* split name, served from sip.ld by sendfile */
+    { "GET", "/medium.ld", 200 },                  /* one sendmsg, more than a socket buffer */
+    { "HEAD", "/sip.cfg", 200 },
+    { "HEAD", "/sip.ld", 200 },
+    { "GET", "/2345-12360-001.bootrom.ld", 404 },
+    { "HEAD", "/missing.cfg", 404 },
+    { "GET", "/.phone-rescue/x", 403 },            /* plain for the lane, refused by the store */
+    { "GET", "/a:b.cfg", 403 },
+    { "HEAD", "/.phone-rescue/x", 403 },
+  };
+
+  put_medium (f, "medium.ld");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean to_head = g_str_equal (cases[i].method, "HEAD");
+      g_autofree char *plain = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " UA "\r\n\r\n",
+                                                cases[i].method, cases[i].path);
+      g_autofree char *query = g_strdup_printf ("%s %s?x HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " UA "\r\n\r\n",
+                                                cases[i].method, cases[i].path);
+      g_autofree char *range = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " UA "\r\n"
+                                                "Range: lines=1-2\r\n\r\n", cases[i].method, cases[i].path);
+      g_autoptr(Response) lane = one_shot (f, plain, to_head);
+      g_autoptr(Response) soup = one_shot (f, query, to_head);
+      g_autoptr(Response) soup_range = one_shot (f, range, to_head);
+
+      g_test_message ("%s %s", cases[i].method, cases[i].path);
+      g_assert_cmpuint (lane->status, ==, cases[i].status);
+      assert_same_response (lane, soup);
+      assert_same_response (lane, soup_range);
+    }
+}
+
+/* One kept-alive connection: plain GETs (the lane), a Range (libsoup takes
+ * the connection), a plain GET and a PUT (libsoup's now): all answered, in
+ * order, on the same connection. libsoup 3.2 closed a connection after one
+ * response when it had no listener of its own. */
+static void
+keep_alive_script (Fixture *f, gpointer data)
+{
+  static const char put_log[] = "PUT /0004f2abcdef-boot.log HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n"
+                                "Content-Length: 10\r\n\r\nboot log\r\n";
+  g_autoptr(Conn) c = conn_open (f->port, 0);
+  g_autoptr(Response) first = NULL;
+  g_autoptr(Response) second = NULL;
+  g_autoptr(Response) ranged = NULL;
+  g_autoptr(Response) after = NULL;
+  g_autoptr(Response) put_answer = NULL;
+  g_autoptr(Response) last = NULL;
+
+  g_assert_true (conn_send_str (c, "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  first = conn_read_response (c, FALSE);
+  g_assert_true (conn_send_str (c, "GET /phone1.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  second = conn_read_response (c, FALSE);
+  g_assert_true (conn_send_str (c, "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\nRange: bytes=1-3\r\n\r\n"));
+  ranged = conn_read_response (c, FALSE);
+  g_assert_true (conn_send_str (c, "GET /phone1.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  after = conn_read_response (c, FALSE);
+  g_assert_true (conn_send_str (c, put_log));
+  put_answer = conn_read_response (c, FALSE);
+  g_assert_true (conn_send_str (c, "HEAD /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  last = conn_read_response (c, TRUE);
+
+  g_assert_nonnull (first);
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (first->body, NULL), g_bytes_get_size (first->body), "<sip/>", 6);
+  g_assert_nonnull (second);
+  g_assert_cmpuint (second->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (second->body, NULL), g_bytes_get_size (second->body), "<phone1/>", 9);
+  g_assert_nonnull (ranged);
+  g_assert_cmpuint (ranged->status, ==, 206);
+  g_assert_cmpmem (g_bytes_get_data (ranged->body, NULL), g_bytes_get_size (ranged->body), "sip", 3);
+  g_assert_nonnull (after);
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (after->body, NULL), g_bytes_get_size (after->body), "<phone1/>", 9);
+  g_assert_nonnull (put_answer);
+  g_assert_cmpuint (put_answer->status, ==, 201);
+  g_assert_nonnull (last);
+  g_assert_cmpuint (last->status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (last->body), ==, 0);
+  g_assert_cmpuint (c->pending->len, ==, 0);   /* nothing more than asked for */
+}
+
+static void
+test_lane_keep_alive_hand_off (Fixture *f, gconstpointer data)
+{
+  g_autofree char *stored = g_build_filename (f->uploads, "0004f2abcdef", "0004f2abcdef-boot.log", NULL);
+  g_autofree char *contents = NULL;
+
+  put_static_text (f, "phone1.cfg", "<phone1/>");
+  run_client (f, keep_alive_script, NULL);
+  g_assert_true (g_file_get_contents (stored, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "boot log\r\n");
+}
+
+/* Several requests in one write: all answered, in order; the lane's and then,
+ * after the Range hands the connection over, libsoup's */
+static void
+pipelined_script (Fixture *f, gpointer data)
+{
+  static const char burst[] =
+    "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"
+    "GET /phone1.cfg HTTP/1.1\r\nHost: x\r\n\r\n"
+    "HEAD /sip.ld HTTP/1.1\r\nHost: x\r\n\r\n"
+    "GET /missing.cfg HTTP/1.1\r\nHost: x\r\n\r\n"
+    "GET /sip.cfg HTTP/1.1\r\nHost: x\r\n\r\n"
+    "GET /phone1.cfg HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n"
+    "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  static const struct { guint status; gboolean to_head; const char *body; } expected[] = {
+    { 200, FALSE, "<sip/>" }, { 200, FALSE, "<phone1/>" }, { 200, TRUE, "" }, { 404, FALSE, "" },
+    { 200, FALSE, "<sip/>" }, { 206, FALSE, "<p" }, { 200, FALSE, "<sip/>" },
+  };
+  g_autoptr(Conn) c = conn_open (f->port, 0);
+
+  g_assert_true (conn_send (c, burst, sizeof burst - 1));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(Response) r = conn_read_response (c, expected[i].to_head);
+
+      g_test_message ("response %u", i);
+      g_assert_nonnull (r);
+      g_assert_cmpuint (r->status, ==, expected[i].status);
+      g_assert_cmpmem (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body),
+                       expected[i].body, strlen (expected[i].body));
+      if (expected[i].to_head)
+        {
+          g_autofree char *length = head_value (r->head, "Content-Length");
+          g_assert_cmpstr (length, ==, "3145745");
+        }
+    }
+  g_assert_true (conn_wait_closed (c));
+  g_assert_cmpuint (c->pending->len, ==, 0);
+}
+
+static void
+test_lane_pipelined (Fixture *f, gconstpointer data)
+{
+  put_static_text (f, "phone1.cfg", "<phone1/>");
+  run_client (f, pipelined_script, NULL);
+}
+
+/* A head in pieces, 100 ms apart (split inside a header and inside the final
+ * CRLF CRLF): still answered, and the connection still serves after it */
+static void
+pieces_script (Fixture *f, gpointer data)
+{
+  static const char *const pieces[] = {
+    "GET /sip.cfg HTTP/1.1\r\nHo",
+    "st: x\r\nUser-Agent: " UA "\r\n\r",
+    "\n",
+  };
+  g_autoptr(Conn) c = conn_open (f->port, 0);
+  g_autoptr(Response) r = NULL;
+  g_autoptr(Response) next = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      if (i > 0)
+        g_usleep (100 * 1000);
+      g_assert_true (conn_send_str (c, pieces[i]));
+    }
+  r = conn_read_response (c, FALSE);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), "<sip/>", 6);
+
+  g_assert_true (conn_send_str (c, "GET /sip.cfg HTTP/1.1\r\nHost: x\r\n\r\n"));
+  next = conn_read_response (c, FALSE);
+  g_assert_nonnull (next);
+  g_assert_cmpuint (next->status, ==, 200);
+}
+
+static void
+test_lane_head_in_pieces (Fixture *f, gconstpointer data)
+{
+  run_client (f, pieces_script, NULL);
+}
+
+/* HTTP/1.0: answered as 1.0 with "Connection: close", and the server closes */
+static void
+test_lane_http_1_0 (Fixture *f, gconstpointer data)
+{
+  static const char request[] = "GET /sip.cfg HTTP/1.0\r\nUser-Agent: " UA "\r\n\r\n";
+  OneShot o = { request, FALSE, NULL, FALSE };
+  g_autoptr(Response) r = NULL;
+  g_autofree char *connection = NULL;
+
+  run_client (f, one_shot_script, &o);
+  r = o.response;
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->status_line, ==, "HTTP/1.0 200 OK");
+  connection = head_value (r->head, "Connection");
+  g_assert_cmpstr (connection, ==, "close");
+  g_assert_cmpmem (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), "<sip/>", 6);
+  g_assert_true (o.closed_after);
+}
+
+/* An idle connection is closed after the idle timeout: not before, and
+ * within a bounded wait after; one that never sent a byte too */
+typedef struct {
+  gint64 answered_at, closed_at;
+  gint64 silent_opened_at, silent_closed_at;
+  gboolean closed, silent_closed;
+} IdleRun;
+
+static gboolean
+conn_is_open (Conn *c)
+{
+  char byte;
+  ssize_t n = recv (c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void
+idle_script (Fixture *f, gpointer data)
+{
+  IdleRun *run = data;
+  g_autoptr(Conn) c = conn_open (f->port, 0);
+  g_autoptr(Conn) silent = conn_open (f->port, 0);
+  g_autoptr(Response) r = NULL;
+
+  run->silent_opened_at = g_get_monotonic_time ();
+  /* the timeout runs from the answer, not from the connection */
+  g_usleep (600 * 1000);
+  g_assert_true (conn_is_open (silent));
+  g_assert_true (conn_send_str (c, "GET /sip.cfg HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  r = conn_read_response (c, FALSE);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_null (strstr (r->head, "Connection: close"));
+  run->answered_at = g_get_monotonic_time ();
+  run->silent_closed = conn_wait_closed (silent);   /* at most READ_TIMEOUT_S */
+  run->silent_closed_at = g_get_monotonic_time ();
+  run->closed = conn_wait_closed (c);
+  run->closed_at = g_get_monotonic_time ();
+}
+
+static void
+test_lane_idle_timeout (Fixture *f, gconstpointer data)
+{
+  IdleRun run = { 0 };
+
+  pr_server_set_idle_timeout (f->server, 1);
+  run_client (f, idle_script, &run);
+  g_assert_true (run.closed);
+  g_test_message ("kept-alive closed after %" G_GINT64_FORMAT " ms, silent after %" G_GINT64_FORMAT " ms",
+                  (run.closed_at - run.answered_at) / 1000, (run.silent_closed_at - run.silent_opened_at) / 1000);
+  g_assert_cmpint (run.closed_at - run.answered_at, >=, 900 * 1000);
+  g_assert_cmpint (run.closed_at - run.answered_at, <, 3 * G_USEC_PER_SEC);
+  g_assert_true (run.silent_closed);
+  g_assert_cmpint (run.silent_closed_at - run.silent_opened_at, >=, 900 * 1000);
+  g_assert_cmpint (run.silent_closed_at - run.silent_opened_at, <, 3 * G_USEC_PER_SEC);
+}
+
+/* request-finished and the registry see the same for a request the lane
+ * answered and the same request answered by libsoup */
+static void
+on_request_finished_collect (PrServer *server, PrRequestRecord *record, gboolean from_phone, GPtrArray *records)
+{
+  g_ptr_array_add (records, g_object_ref (record));
+}
+
+static void
+assert_same_record (PrRequestRecord *a, PrRequestRecord *b)
+{
+  g_assert_cmpstr (pr_request_record_get_ip (a), ==, pr_request_record_get_ip (b));
+  g_assert_cmpstr (pr_request_record_get_method (a), ==, pr_request_record_get_method (b));
+  g_assert_cmpstr (pr_request_record_get_path (a), ==, pr_request_record_get_path (b));
+  g_assert_cmpuint (pr_request_record_get_status (a), ==, pr_request_record_get_status (b));
+  g_assert_cmpint (pr_request_record_get_bytes (a), ==, pr_request_record_get_bytes (b));
+  g_assert_cmpstr (pr_request_record_get_user_agent (a), ==, pr_request_record_get_user_agent (b));
+  g_assert_cmpint (pr_request_record_get_complete (a), ==, pr_request_record_get_complete (b));
+}
+
+static gboolean
+has_records (gpointer data)
+{
+  GPtrArray *records = data;
+
+  return records->len > 0;
+}
+
+static void
+test_lane_same_records (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *method; const char *path; const char *ua; guint status; goffset bytes; } cases[] = {
+    { "GET", "/sip.cfg", UA, 200, 6 },
+    { "GET", "/sip.cfg", "curl/7.88.1", 200, 6 },
+    { "GET", "/medium.ld", UA, 200, MEDIUM_SIZE },
+    { "GET", "/2345-12360-001.sip.ld", "FileTransport PolycomVVX-VVX_410-UA/5.9.0.9373", 200, IMAGE_SIZE },
+    { "HEAD", "/sip.cfg", UA, 200, 0 },
+    { "GET", "/2345-12360-001.bootrom.ld", "FileTransport PolycomSoundPointIP-SPIP_321-UA/3.2.3.0017", 404, 0 },
+    { "GET", "/.phone-rescue/x", UA, 403, 0 },
+  };
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  gulong handler = g_signal_connect (f->server, "request-finished", G_CALLBACK (on_request_finished_collect), records);
+
+  put_medium (f, "medium.ld");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean to_head = g_str_equal (cases[i].method, "HEAD");
+      g_autofree char *plain = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: x\r\nUser-Agent: %s\r\n\r\n",
+                                                cases[i].method, cases[i].path, cases[i].ua);
+      g_autofree char *query = g_strdup_printf ("%s %s?x HTTP/1.1\r\nHost: x\r\nUser-Agent: %s\r\n\r\n",
+                                                cases[i].method, cases[i].path, cases[i].ua);
+      const char *const requests[2] = { plain, query };
+      PrRequestRecord *seen[2] = { NULL, NULL };
+      gboolean is_phone[2];
+      PrStage stage[2] = { 0, 0 };
+      goffset phone_bytes[2] = { 0, 0 }, phone_total[2] = { 0, 0 };
+      guint log_length[2] = { 0, 0 };
+
+      g_test_message ("%s %s (%s)", cases[i].method, cases[i].path, cases[i].ua);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autoptr(Response) r = NULL;
+          PrPhone *phone;
+
+          pr_phone_registry_clear (f->registry);
+          g_ptr_array_set_size (records, 0);
+          r = one_shot (f, requests[k], to_head);
+          g_assert_cmpuint (r->status, ==, cases[i].status);
+          serve_until (has_records, records, 5 * G_USEC_PER_SEC);
+          g_assert_cmpuint (records->len, ==, 1);
+          seen[k] = g_object_ref (g_ptr_array_index (records, 0));
+          phone = pr_phone_registry_lookup_ip (f->registry, "127.0.0.1");
+          is_phone[k] = phone != NULL;
+          if (phone == NULL)
+            continue;
+          stage[k] = pr_phone_get_stage (phone);
+          phone_bytes[k] = pr_phone_get_bytes_sent (phone);
+          phone_total[k] = pr_phone_get_bytes_total (phone);
+          log_length[k] = g_list_model_get_n_items (pr_phone_get_log (phone));
+        }
+      g_assert_cmpstr (pr_request_record_get_method (seen[0]), ==, cases[i].method);
+      g_assert_cmpstr (pr_request_record_get_path (seen[0]), ==, cases[i].path);
+      g_assert_cmpstr (pr_request_record_get_user_agent (seen[0]), ==, cases[i].ua);
+      g_assert_cmpuint (pr_request_record_get_status (seen[0]), ==, cases[i].status);
+      g_assert_cmpint (pr_request_record_get_bytes (seen[0]), ==, cases[i].bytes);
+      g_assert_true (pr_request_record_get_complete (seen[0]));
+      assert_same_record (seen[0], seen[1]);
+      g_assert_cmpint (is_phone[0], ==, !g_str_equal (cases[i].ua, "curl/7.88.1"));
+      g_assert_cmpint (is_phone[0], ==, is_phone[1]);
+      g_assert_cmpint (stage[0], ==, stage[1]);
+      g_assert_cmpint (phone_bytes[0], ==, phone_bytes[1]);
+      g_assert_cmpint (phone_total[0], ==, phone_total[1]);
+      g_assert_cmpuint (log_length[0], ==, log_length[1]);
+      g_object_unref (seen[0]);
+      g_object_unref (seen[1]);
+    }
+  g_signal_handler_disconnect (f->server, handler);
+}
+
+/* A client that hangs up in the middle of a medium body (sent with one
+ * sendmsg, not sendfile): the request is reported cut short, and the server
+ * goes on serving */
+typedef struct {
+  guint  status;
+  gsize  received;
+} CutRun;
+
+static void
+cut_script (Fixture *f, gpointer data)
+{
+  CutRun *run = data;
+  struct linger reset = { 1, 0 };
+  g_autoptr(Conn) c = conn_open (f->port, 4096);   /* a small window: the body cannot all be in flight */
+
+  g_assert_true (conn_send_str (c, "GET /medium.ld HTTP/1.1\r\nHost: x\r\nUser-Agent: " UA "\r\n\r\n"));
+  while (c->pending->len < 8192 && conn_fill (c))
+    ;
+  if (c->pending->len > 12)
+    run->status = atoi (c->pending->str + 9);
+  run->received = c->pending->len;
+  /* hang up at once, unread bytes and all */
+  setsockopt (c->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+}
+
+static void
+test_lane_client_hangs_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  gulong handler = g_signal_connect (f->server, "request-finished", G_CALLBACK (on_request_finished_collect), records);
+  CutRun run = { 0 };
+  PrRequestRecord *record;
+
+  put_medium (f, "medium.ld");
+  run_client (f, cut_script, &run);
+  g_assert_cmpuint (run.status, ==, 200);
+  g_assert_cmpuint (run.received, <, MEDIUM_SIZE);
+  serve_until (has_records, records, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (records->len, ==, 1);
+  record = g_ptr_array_index (records, 0);
+  g_test_message ("reported %" G_GOFFSET_FORMAT " bytes of %d, complete %d",
+                  pr_request_record_get_bytes (record), MEDIUM_SIZE, pr_request_record_get_complete (record));
+  g_assert_cmpstr (pr_request_record_get_path (record), ==, "/medium.ld");
+  g_assert_false (pr_request_record_get_complete (record));
+  g_assert_cmpint (pr_request_record_get_bytes (record), <, MEDIUM_SIZE);
+  g_assert_true (pr_phone_get_interrupted (pr_phone_registry_lookup_ip (f->registry, "127.0.0.1")));
+  g_signal_handler_disconnect (f->server, handler);
+
+  /* and the server still answers, on the lane and through libsoup */
+  {
+    g_autoptr(Response) plain = one_shot (f, "GET /sip.cfg HTTP/1.1\r\nHost: x\r\n\r\n", FALSE);
+    g_autoptr(Response) query = one_shot (f, "GET /sip.cfg?x HTTP/1.1\r\nHost: x\r\n\r\n", FALSE);
+
+    g_assert_cmpuint (plain->status, ==, 200);
+    g_assert_cmpuint (query->status, ==, 200);
+  }
+}
+
 static void
 test_address_for_phone (void)
 {
@@ -579,6 +1305,14 @@ main (int argc, char **argv)
   ADD ("listen-errors", test_listen_errors);
   ADD ("privileged-port", test_privileged_port);
   ADD ("catalog-advice", test_catalog_advice);
+  ADD ("lane/parity", test_lane_parity);
+  ADD ("lane/keep-alive-hand-off", test_lane_keep_alive_hand_off);
+  ADD ("lane/pipelined", test_lane_pipelined);
+  ADD ("lane/head-in-pieces", test_lane_head_in_pieces);
+  ADD ("lane/http-1.0", test_lane_http_1_0);
+  ADD ("lane/idle-timeout", test_lane_idle_timeout);
+  ADD ("lane/same-records", test_lane_same_records);
+  ADD ("lane/client-hangs-up", test_lane_client_hangs_up);
 #undef ADD
   g_test_add_func ("/server/address-for-phone", test_address_for_phone);
   return g_test_run ();
