@@ -5,6 +5,10 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 #include <glib/gstdio.h>
 
@@ -35,6 +39,45 @@ static const DemoModel demo_models[] = {
   { "SPIP_650",  "2345-12600-001", PR_SIM_PROFILE_BOOTROM,    PR_SIM_FAULT_NONE },
 };
 
+/* The simulated phones run on a thread of their own, with its own main
+ * context: 500 phones' I/O on the window's main context starved its redraws
+ * (issue 6). Every PrSimPhone, its SoupSession and the cancellable are made,
+ * run and freed on that thread; the UI thread only posts batches and the
+ * stop request to it, and hears back "a phone finished". On Linux the thread
+ * runs at nice 10, so on a busy machine the window's frames come first. */
+typedef struct {
+  gatomicrefcount  ref_count;
+  GMainContext    *context;       /* the phones' context */
+  GMainLoop       *loop;
+  GThread         *thread;
+  GMainContext    *ui_context;    /* where PrDemo lives */
+
+  /* UI thread only */
+  PrDemo          *demo;          /* NULL once stopped */
+
+  /* worker thread only */
+  GCancellable    *cancellable;
+  GPtrArray       *phones;
+  GPtrArray       *pending;       /* start sources not yet fired */
+  guint            n_running;     /* phones made and not finished */
+  gboolean         stopping;
+} DemoWorker;
+
+/* One pr_demo_start() call, as the worker makes it */
+typedef struct {
+  DemoWorker *worker;
+  char       *server_url;
+  guint       first_index;
+  guint       count;
+  guint       n_failing;
+  guint64     rate_limit;
+  guint       reboot_delay_ms;
+  guint       stagger_ms;
+} DemoBatch;
+
+/* How long pr_demo_stop() waits for cancelled phones to wind down */
+#define DEMO_STOP_TIMEOUT_MS 3000
+
 struct _PrDemo
 {
   GObject       parent_instance;
@@ -42,13 +85,12 @@ struct _PrDemo
   char         *dir;
   char         *store_root;
   char         *uploads_dir;
-  GCancellable *cancellable;
-  GPtrArray    *phones;
   guint64       rate_limit;
   guint         reboot_delay_ms;
   guint         stagger_ms;
-  guint         n_running;
-  GPtrArray    *pending;      /* start sources */
+  guint         n_started;    /* phones asked for, over every pr_demo_start() */
+  guint         n_running;    /* started and not reported finished */
+  DemoWorker   *worker;       /* from the first pr_demo_start() to pr_demo_stop() */
   gboolean      removed;      /* the temporary directory is gone */
 };
 
@@ -127,9 +169,6 @@ pr_demo_dispose (GObject *object)
   PrDemo *self = PR_DEMO (object);
 
   pr_demo_stop (self);
-  g_clear_pointer (&self->phones, g_ptr_array_unref);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (pr_demo_parent_class)->dispose (object);
 }
@@ -161,9 +200,6 @@ pr_demo_class_init (PrDemoClass *klass)
 static void
 pr_demo_init (PrDemo *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->phones = g_ptr_array_new_with_free_func (g_object_unref);
-  self->pending = g_ptr_array_new ();
   self->rate_limit = 384 * 1024;
   self->reboot_delay_ms = 1500;
   self->stagger_ms = 900;
@@ -221,38 +257,113 @@ pr_demo_set_pace (PrDemo  *self,
   self->stagger_ms = stagger_ms;
 }
 
+/* Posting work from one thread's context to the other's */
+
+static void
+post (GMainContext   *context,
+      GSourceFunc     func,
+      gpointer        data,
+      GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[phone-rescue] demo");
+  g_source_attach (source, context);
+}
+
+static DemoWorker *
+demo_worker_ref (DemoWorker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+demo_worker_unref (DemoWorker *worker)
+{
+  if (!g_atomic_ref_count_dec (&worker->ref_count))
+    return;
+
+  /* The thread has been joined: it freed the phones and its context */
+  g_assert (worker->thread == NULL && worker->context == NULL);
+  g_main_context_unref (worker->ui_context);
+  g_free (worker);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoWorker, demo_worker_unref)
+
+static void
+demo_batch_free (DemoBatch *batch)
+{
+  demo_worker_unref (batch->worker);
+  g_free (batch->server_url);
+  g_free (batch);
+}
+
+/* UI thread: a phone finished (or could not be made) */
+static gboolean
+ui_phone_finished (gpointer data)
+{
+  DemoWorker *worker = data;
+  PrDemo *self = worker->demo;
+
+  /* pr_demo_stop() already counted it */
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_assert (self->n_running > 0);
+  if (--self->n_running == 0)
+    g_signal_emit (self, signals[FINISHED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread from here to the UI thread's pr_demo_start() */
+
+static void
+worker_phone_finished (DemoWorker *worker)
+{
+  g_assert (worker->n_running > 0);
+  worker->n_running--;
+  post (worker->ui_context, ui_phone_finished, demo_worker_ref (worker),
+        (GDestroyNotify) demo_worker_unref);
+
+  if (worker->stopping && worker->n_running == 0)
+    g_main_loop_quit (worker->loop);
+}
+
 static void
 phone_done (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
-  g_autoptr(PrDemo) self = data;
+  DemoWorker *worker = data;
   g_autoptr(GError) error = NULL;
 
   pr_sim_phone_run_finish (PR_SIM_PHONE (source), result, &error);
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("Simulated phone %s: %s", pr_sim_phone_get_mac (PR_SIM_PHONE (source)), error->message);
 
-  if (--self->n_running == 0)
-    g_signal_emit (self, signals[FINISHED], 0);
+  worker_phone_finished (worker);
 }
 
 static gboolean
 start_phone_cb (gpointer data)
 {
   PrSimPhone *phone = data;
-  PrDemo *self = g_object_get_data (G_OBJECT (phone), "pr-demo");
+  DemoWorker *worker = g_object_get_data (G_OBJECT (phone), "pr-demo-worker");
 
-  g_ptr_array_remove (self->pending, phone);
-  pr_sim_phone_run_async (phone, self->cancellable, phone_done, g_object_ref (self));
+  g_ptr_array_remove_fast (worker->pending, g_main_current_source ());
+  /* the worker outlives its phones' callbacks: the thread ends after them */
+  pr_sim_phone_run_async (phone, worker->cancellable, phone_done, worker);
   return G_SOURCE_REMOVE;
 }
 
 static PrSimPhone *
-make_phone (PrDemo     *self,
-            const char *server_url,
-            guint       index,
-            gboolean    failing)
+make_phone (const DemoBatch *batch,
+            guint            index,
+            gboolean         failing)
 {
   const DemoModel *model = &demo_models[index % G_N_ELEMENTS (demo_models)];
   g_autofree char *address = pr_sim_fleet_nth_address (PR_SIM_FLEET_DEFAULT_ADDRESS, index);
@@ -262,20 +373,170 @@ make_phone (PrDemo     *self,
   PrSimPhone *phone;
 
   pr_sim_phone_options_init (&options, model->profile);
-  options.server_url = server_url;
+  options.server_url = batch->server_url;
   options.local_address = address;
   options.mac = mac;
   options.model = model->model;
   options.part = model->part;
   options.fault = failing ? PR_SIM_FAULT_CUT_ALWAYS : model->fault;
-  options.rate_limit = self->rate_limit;
-  options.skip_checksums = TRUE;   /* nobody compares them here, and hashing runs on the UI thread */
-  options.reboot_delay_ms = self->reboot_delay_ms;
+  options.rate_limit = batch->rate_limit;
+  options.skip_checksums = TRUE;   /* nobody compares them here */
+  options.reboot_delay_ms = batch->reboot_delay_ms;
 
   phone = pr_sim_phone_new (&options, &error);
   if (phone == NULL)
     g_warning ("Cannot make simulated phone %u: %s", index, error->message);
   return phone;
+}
+
+static void
+schedule_phone (DemoWorker *worker,
+                PrSimPhone *phone,
+                guint       delay_ms)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (delay_ms);
+
+  g_object_set_data (G_OBJECT (phone), "pr-demo-worker", worker);
+  g_source_set_callback (source, start_phone_cb, phone, NULL);
+  g_source_set_static_name (source, "[phone-rescue] demo phone start");
+  g_source_attach (source, worker->context);
+  g_ptr_array_add (worker->pending, source);
+}
+
+static gboolean
+worker_start_batch (gpointer data)
+{
+  DemoBatch *batch = data;
+  DemoWorker *worker = batch->worker;
+
+  for (guint i = 0; i < batch->count; i++)
+    {
+      PrSimPhone *phone;
+
+      worker->n_running++;
+      if (worker->stopping)
+        {
+          worker_phone_finished (worker);
+          continue;
+        }
+      /* the sessions bind to this thread's context, pushed by worker_thread() */
+      phone = make_phone (batch, batch->first_index + i, i + batch->n_failing >= batch->count);
+      if (phone == NULL)
+        {
+          worker_phone_finished (worker);
+          continue;
+        }
+      g_ptr_array_add (worker->phones, phone);
+      schedule_phone (worker, phone, i * batch->stagger_ms);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+worker_stop_timed_out (gpointer data)
+{
+  DemoWorker *worker = data;
+
+  g_warning ("%u simulated phones did not stop within %u ms", worker->n_running, DEMO_STOP_TIMEOUT_MS);
+  g_main_loop_quit (worker->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+worker_stop (gpointer data)
+{
+  DemoWorker *worker = data;
+  g_autoptr(GSource) timeout = NULL;
+
+  worker->stopping = TRUE;
+
+  /* phones not started yet: nothing to wind down */
+  while (worker->pending->len > 0)
+    {
+      GSource *source = g_ptr_array_steal_index_fast (worker->pending, worker->pending->len - 1);
+
+      g_source_destroy (source);
+      worker->n_running--;
+    }
+
+  /* here, so that the cancellation handlers run on this thread */
+  g_cancellable_cancel (worker->cancellable);
+  if (worker->n_running == 0)
+    {
+      g_main_loop_quit (worker->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  timeout = g_timeout_source_new (DEMO_STOP_TIMEOUT_MS);
+  g_source_set_callback (timeout, worker_stop_timed_out, worker, NULL);
+  g_source_attach (timeout, worker->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* The phones are a simulation: when the CPU is short, the window goes first */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  /* on Linux the nice value is per thread */
+  if (setpriority (PRIO_PROCESS, gettid (), 10) != 0)
+    g_debug ("Cannot lower the demo phones' priority: %s", g_strerror (errno));
+#endif
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  DemoWorker *worker = data;
+
+  lower_thread_priority ();
+  g_main_context_push_thread_default (worker->context);
+  worker->cancellable = g_cancellable_new ();
+  worker->phones = g_ptr_array_new_with_free_func (g_object_unref);
+  worker->pending = g_ptr_array_new ();
+
+  g_main_loop_run (worker->loop);
+
+  /* Everything the phones made belongs to this thread: free it here. The
+   * phones dropped their connections when they finished or were cancelled. */
+  g_clear_pointer (&worker->pending, g_ptr_array_unref);
+  g_clear_pointer (&worker->phones, g_ptr_array_unref);
+  g_clear_object (&worker->cancellable);
+  for (guint i = 0; i < 1000 && g_main_context_iteration (worker->context, FALSE); i++)
+    ;
+  /* Nobody posts here any more. Whatever is left in the context (only when
+   * phones did not stop in time) is destroyed with it, on this thread too. */
+  g_clear_pointer (&worker->loop, g_main_loop_unref);
+  g_main_context_pop_thread_default (worker->context);
+  g_clear_pointer (&worker->context, g_main_context_unref);
+  return NULL;
+}
+
+/* UI thread */
+
+static DemoWorker *
+demo_worker_new (PrDemo *self)
+{
+  DemoWorker *worker = g_new0 (DemoWorker, 1);
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  worker->context = g_main_context_new ();
+  worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->ui_context = g_main_context_ref_thread_default ();
+  worker->demo = self;
+  /* the thread borrows the UI thread's reference: demo_worker_stop() joins it first */
+  worker->thread = g_thread_new ("pr-demo-phones", worker_thread, worker);
+  return worker;
+}
+
+static void
+demo_worker_stop (DemoWorker *worker)
+{
+  g_autoptr(DemoWorker) owned = worker;
+
+  worker->demo = NULL;
+  post (worker->context, worker_stop, worker, NULL);
+  g_thread_join (g_steal_pointer (&worker->thread));
 }
 
 void
@@ -284,23 +545,30 @@ pr_demo_start (PrDemo     *self,
                guint       count,
                guint       n_failing)
 {
+  DemoBatch *batch;
+
   g_return_if_fail (PR_IS_DEMO (self));
   g_return_if_fail (server_url != NULL);
+  g_return_if_fail (!self->removed);
 
-  for (guint i = 0; i < count; i++)
-    {
-      guint index = self->phones->len;
-      PrSimPhone *phone = make_phone (self, server_url, index, i + n_failing >= count);
+  if (count == 0)
+    return;
+  if (self->worker == NULL)
+    self->worker = demo_worker_new (self);
 
-      if (phone == NULL)
-        continue;
-      g_ptr_array_add (self->phones, phone);
-      g_object_set_data (G_OBJECT (phone), "pr-demo", self);
-      self->n_running++;
-      g_ptr_array_add (self->pending, phone);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, i * self->stagger_ms, start_phone_cb,
-                          phone, NULL);
-    }
+  batch = g_new0 (DemoBatch, 1);
+  batch->worker = demo_worker_ref (self->worker);
+  batch->server_url = g_strdup (server_url);
+  batch->first_index = self->n_started;
+  batch->count = count;
+  batch->n_failing = n_failing;
+  batch->rate_limit = self->rate_limit;
+  batch->reboot_delay_ms = self->reboot_delay_ms;
+  batch->stagger_ms = self->stagger_ms;
+  post (self->worker->context, worker_start_batch, batch, (GDestroyNotify) demo_batch_free);
+
+  self->n_started += count;
+  self->n_running += count;
 }
 
 guint
@@ -315,11 +583,10 @@ pr_demo_stop (PrDemo *self)
 {
   g_return_if_fail (PR_IS_DEMO (self));
 
-  for (guint i = 0; i < self->pending->len; i++)
-    g_source_remove_by_user_data (g_ptr_array_index (self->pending, i));
-  self->n_running -= MIN (self->n_running, self->pending->len);
-  g_ptr_array_set_size (self->pending, 0);
-  g_cancellable_cancel (self->cancellable);
+  /* Cancel the phones and wait for their thread: nothing of theirs is left after this */
+  if (self->worker != NULL)
+    demo_worker_stop (g_steal_pointer (&self->worker));
+  self->n_running = 0;
 
   /* Stop the server first: the store and uploads go now */
   if (self->dir != NULL && !self->removed)

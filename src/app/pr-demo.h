@@ -2,10 +2,14 @@
  *
  * Makes a temporary directory with a store holding a synthetic bundle (random
  * bootrom.ld and sip.ld, sip.cfg, version files) and an uploads folder, and
- * runs simulated phones (src/sim) in this process against the server.
+ * runs simulated phones (src/sim) in this process against the server. The
+ * phones run on a thread of their own, with its own main context, so their
+ * I/O does not hold up the window's main loop; the API and the signal are
+ * for the thread that calls pr_demo_start() (its thread-default context).
  *
  * Signals:
  *   finished ()  — every phone started by pr_demo_start() has finished
+ *                  (not emitted by pr_demo_stop())
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,7 +45,8 @@ void        pr_demo_start              (PrDemo      *self,
                                         guint        count,
                                         guint        n_failing);
 guint       pr_demo_get_n_running      (PrDemo      *self);
-/* Stop the phones and delete the temporary directory (stop the server first) */
+/* Stop the phones, wait for their thread to end, and delete the temporary
+ * directory (stop the server first). No phone runs after this; idempotent. */
 void        pr_demo_stop               (PrDemo      *self);
 
 /* Write the synthetic bundle's files into @dir (tests) */

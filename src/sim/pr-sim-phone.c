@@ -909,10 +909,19 @@ on_rebooted (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_reboot_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  /* its parent, the reboot delay, dispatches now and sees the cancellation */
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 reboot (PrSimPhone *self,
         const char *why)
 {
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
   g_autoptr(GSource) source = NULL;
 
   /* a rebooting phone drops its connections */
@@ -924,6 +933,14 @@ reboot (PrSimPhone *self,
   else
     source = g_idle_source_new ();
   g_source_set_name (source, why);
+  /* a stopped phone does not sit out its reboot delay first */
+  if (cancellable != NULL)
+    {
+      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+
+      g_source_set_callback (cancelled, G_SOURCE_FUNC (on_reboot_cancelled), NULL, NULL);
+      g_source_add_child_source (source, cancelled);
+    }
   g_task_attach_source (self->task, source, on_rebooted);
 }
 

@@ -51,7 +51,7 @@ typedef struct {
   guint         reboot_delay_ms;
   guint64       rate_limit;          /* bytes per second read; 0: unlimited */
   guint         timeout;             /* seconds, for every network operation */
-  gboolean      skip_checksums;      /* do not hash downloads (demo mode: saves the UI thread) */
+  gboolean      skip_checksums;      /* do not hash downloads (demo mode: nobody compares them) */
 } PrSimPhoneOptions;
 
 void          pr_sim_phone_options_init         (PrSimPhoneOptions       *options,

@@ -6,11 +6,13 @@
 # BUILDDIR is a build with -Dgui=true (release for figures). Two scenarios,
 # each under xvfb-run with the probe module preloaded (pr-latency-probe.c):
 #   demo      phone-rescue --demo=N: the phones are simulated inside the app,
-#             in its main loop (what the issue asks for)
+#             on a thread of their own (what the issue asks for)
 #   external  phone-rescue --demo=1 serves, N-1 phones come from a separate
 #             phone-rescue-sim process: the app's own work only, as with real phones
 # Prints main-loop lateness at default (input) and redraw priority, and frame
 # times, as medians of the runs' percentiles. Needs xvfb-run and dbus-run-session.
+# Run it with GSK_RENDERER=cairo for figures: under Xvfb the default GL
+# renderer rasterises in software (llvmpipe) and dominates the app's CPU.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
