@@ -243,6 +243,17 @@ make_parents (int          dirfd,
   return TRUE;
 }
 
+static void
+set_write_error (GError     **error,
+                 const char  *shown,
+                 int          saved_errno)
+{
+  /* Translators: the first %s is a file name, the second the system’s error
+   * message, the third is empty or “ (the disk is full)” */
+  g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s%s"), shown,
+               g_strerror (saved_errno), saved_errno == ENOSPC ? _(" (the disk is full)") : "");
+}
+
 static gboolean
 write_all (int          fd,
            const void  *data,
@@ -260,12 +271,7 @@ write_all (int          fd,
         continue;
       if (n < 0)
         {
-          int saved = errno;
-
-          /* Translators: the first %s is a file name, the second the system’s error
-           * message, the third is empty or “ (the disk is full)” */
-          g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s%s"), shown,
-                       g_strerror (saved), saved == ENOSPC ? _(" (the disk is full)") : "");
+          set_write_error (error, shown, errno);
           return FALSE;
         }
       p += n;
@@ -425,7 +431,89 @@ set_damaged_error (GError         **error,
                  _("the %s is damaged at its start (%s)"), archive_word (a), why ? why : _("unreadable"));
 }
 
-/* Write one entry's data to @fd, hashing as we go */
+static PrHashPipe *
+job_hasher (Job *job)
+{
+  if (job->hasher == NULL)
+    job->hasher = pr_hash_pipe_new ();
+  return job->hasher;
+}
+
+/* A write or close in the pipe failed (maybe of an earlier entry's file) */
+static void
+set_pipe_error (Job     *job,
+                GError **error)
+{
+  int saved = 0;
+  const char *name = NULL;
+
+  if (pr_hash_pipe_get_error (job->hasher, &saved, &name))
+    set_write_error (error, name, saved);
+}
+
+/* @len bytes of the entry (at @data) to the pipe, against the caps */
+static gboolean
+feed (Job         *job,
+      const void  *data,
+      gsize        len,
+      guint64     *written,
+      const char  *shown,
+      GError     **error)
+{
+  if (!pr_hash_pipe_update (job->hasher, data, len))
+    {
+      set_pipe_error (job, error);
+      return FALSE;
+    }
+  *written += len;
+  job->out_total += len;
+  return check_limits (job, *written, shown, error);
+}
+
+static gboolean
+feed_entry_blocks (Job             *job,
+                   struct archive  *a,
+                   const char      *shown,
+                   guint64         *written,
+                   GError         **error)
+{
+  for (;;)
+    {
+      const void *block;
+      size_t size;
+      la_int64_t offset;
+      int r = archive_read_data_block (a, &block, &size, &offset);
+
+      if (r == ARCHIVE_EOF)
+        return TRUE;
+      if (r < ARCHIVE_WARN || offset < 0 || (guint64) offset < *written)
+        {
+          set_damaged_error (error, a, shown);
+          return FALSE;
+        }
+      /* a hole in a sparse entry: zeros */
+      while ((guint64) offset > *written)
+        {
+          static const guint8 zeros[65536];
+
+          if (!feed (job, zeros, MIN ((guint64) offset - *written, sizeof zeros), written, shown, error))
+            return FALSE;
+        }
+      if (size > 0 && !feed (job, block, size, written, shown, error))
+        return FALSE;
+      if (g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
+          return FALSE;
+        }
+      job_report (job, FALSE);
+    }
+}
+
+/* Write one entry's data to @fd (which this takes, and which is closed by the
+ * pipe), hashing it. Both happen partly in the helper thread: the data is on
+ * disk, @info's digest written and @fd closed once pr_hash_pipe_wait()
+ * returns, as extract_archive() makes sure. */
 static gboolean
 copy_entry_data (Job             *job,
                  struct archive  *a,
@@ -436,64 +524,36 @@ copy_entry_data (Job             *job,
 {
   guint64 written = 0;
 
-  if (job->hasher == NULL)
-    job->hasher = pr_hash_pipe_new ();
-  pr_hash_pipe_reset (job->hasher);
-  for (;;)
+  pr_hash_pipe_begin (job_hasher (job), fd, shown);
+  if (!feed_entry_blocks (job, a, shown, &written, error))
     {
-      const void *block;
-      size_t size;
-      la_int64_t offset;
-      int r = archive_read_data_block (a, &block, &size, &offset);
-
-      if (r == ARCHIVE_EOF)
-        break;
-      if (r < ARCHIVE_WARN)
-        {
-          set_damaged_error (error, a, shown);
-          return FALSE;
-        }
-      if (offset < 0 || (guint64) offset < written)
-        {
-          set_damaged_error (error, a, shown);
-          return FALSE;
-        }
-      /* a hole in a sparse entry: zeros */
-      while ((guint64) offset > written)
-        {
-          static const guint8 zeros[65536];
-          gsize n = MIN ((guint64) offset - written, sizeof zeros);
-
-          pr_hash_pipe_update (job->hasher, zeros, n);
-          if (!write_all (fd, zeros, n, shown, error))
-            return FALSE;
-          written += n;
-          job->out_total += n;
-          if (!check_limits (job, written, shown, error))
-            return FALSE;
-        }
-      if (size > 0)
-        {
-          /* handed to the helper first: it hashes while this thread writes */
-          pr_hash_pipe_update (job->hasher, block, size);
-          if (!write_all (fd, block, size, shown, error))
-            return FALSE;
-          written += size;
-          job->out_total += size;
-          if (!check_limits (job, written, shown, error))
-            return FALSE;
-        }
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
-          return FALSE;
-        }
-      job_report (job, FALSE);
+      pr_hash_pipe_abort (job->hasher);
+      return FALSE;
     }
-
   info->size = written;
-  pr_hash_pipe_finish (job->hasher, info->sha256);
+  pr_hash_pipe_finish_to (job->hasher, info->sha256);
   return TRUE;
+}
+
+/* The staging folder starts empty, so a file that exists already is a name
+ * seen before in this archive (or the same one in another case, on a file
+ * system that ignores case). The later entry wins, as on disk, but the earlier
+ * file's last blocks may still be on their way to it, and its FileInfo waiting
+ * for its digest: let them land first. */
+static int
+create_entry_file (Job        *job,
+                   int         dest_fd,
+                   const char *clean)
+{
+  int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+  int fd = openat (dest_fd, clean, flags | O_EXCL, 0644);
+
+  if (fd >= 0 || errno != EEXIST)
+    return fd;
+  if (job->hasher)
+    pr_hash_pipe_wait (job->hasher);
+  /* a folder of that name: EISDIR */
+  return openat (dest_fd, clean, flags | O_TRUNC, 0644);
 }
 
 static struct archive *
@@ -565,7 +625,7 @@ extract_archive (Job         *job,
       g_autofree char *shown = NULL;
       NameCheck check;
       mode_t type;
-      FileInfo info;
+      FileInfo *info;
       int fd;
       int r;
 
@@ -676,7 +736,7 @@ extract_archive (Job         *job,
 
       if (!make_parents (dest_fd, clean, shown, error))
         goto out;
-      fd = openat (dest_fd, clean, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+      fd = create_entry_file (job, dest_fd, clean);
       if (fd < 0)
         {
           int saved = errno;
@@ -689,25 +749,19 @@ extract_archive (Job         *job,
             g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot create %s: %s"), shown, g_strerror (saved));
           goto out;
         }
-      if (!copy_entry_data (job, a, fd, shown, &info, error))
+      info = g_new0 (FileInfo, 1);
+      if (!copy_entry_data (job, a, fd, shown, info, error))
         {
-          close (fd);
+          g_free (info);   /* no digest was queued for it */
           goto out;
         }
-      if (close (fd) != 0)
-        {
-          int saved = errno;
-          /* Translators: the first %s is a file name, the second the system’s error message */
-          g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s"), shown, g_strerror (saved));
-          goto out;
-        }
-
       if (nested && is_archive_name (clean))
         {
-          job->in_total += info.size;
+          job->in_total += info->size;
           g_ptr_array_add (nested, g_strdup (clean));
         }
-      g_hash_table_insert (files, g_steal_pointer (&clean), g_memdup2 (&info, sizeof info));
+      /* its digest is still on its way: @files keeps it alive until we wait */
+      g_hash_table_insert (files, g_steal_pointer (&clean), info);
     }
 
   if (archive_read_has_encrypted_entries (a) > 0)
@@ -724,6 +778,13 @@ extract_archive (Job         *job,
   ok = TRUE;
 
 out:
+  /* every file written and closed, every digest in @files, before anyone
+   * reads or frees them (also on errors) */
+  if (job->hasher && !pr_hash_pipe_wait (job->hasher) && ok)
+    {
+      set_pipe_error (job, error);
+      ok = FALSE;
+    }
   archive_read_free (a);
   close (in.fd);
   return ok;
