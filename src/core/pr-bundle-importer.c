@@ -254,32 +254,6 @@ set_write_error (GError     **error,
                g_strerror (saved_errno), saved_errno == ENOSPC ? _(" (the disk is full)") : "");
 }
 
-static gboolean
-write_all (int          fd,
-           const void  *data,
-           gsize        len,
-           const char  *shown,
-           GError     **error)
-{
-  const guint8 *p = data;
-
-  while (len > 0)
-    {
-      gssize n = write (fd, p, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          set_write_error (error, shown, errno);
-          return FALSE;
-        }
-      p += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
 /* The caps, checked after every block written */
 static gboolean
 check_limits (Job         *job,
@@ -790,7 +764,43 @@ out:
   return ok;
 }
 
-/* A single image dropped alone */
+/* Feed all of @in_fd to the pipe (a file begun there) */
+static gboolean
+feed_single (Job         *job,
+             int          in_fd,
+             guint64     *written,
+             GError     **error)
+{
+  for (;;)
+    {
+      gssize n = read (in_fd, job->buf, READ_BUFFER_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          /* Translators: the first %s is a file name, the second the system’s error message */
+          g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot read %s: %s"),
+                       job->display_name, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        return TRUE;
+      job->in_done += n;
+      job->outer_read += n;
+      if (!feed (job, job->buf, n, written, job->display_name, error))
+        return FALSE;
+      if (g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
+          return FALSE;
+        }
+      job_report (job, FALSE);
+    }
+}
+
+/* A single image dropped alone: written and hashed through the pipe too */
 static gboolean
 copy_single (Job         *job,
              int          dest_fd,
@@ -798,9 +808,9 @@ copy_single (Job         *job,
              GError     **error)
 {
   int in_fd, out_fd;
-  FileInfo info = { 0, };
-  PrSha256 sha;
-  gboolean ok = FALSE;
+  FileInfo *info;
+  guint64 written = 0;
+  gboolean ok;
 
   in_fd = open (job->path, O_RDONLY | O_CLOEXEC);
   if (in_fd < 0)
@@ -822,50 +832,22 @@ copy_single (Job         *job,
       return FALSE;
     }
   job->n_entries = 1;
-  pr_sha256_init (&sha);
-  for (;;)
-    {
-      gssize n = read (in_fd, job->buf, READ_BUFFER_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          /* Translators: the first %s is a file name, the second the system’s error message */
-          g_set_error (error, PR_ERROR, PR_ERROR_BAD_BUNDLE, _("Cannot read %s: %s"),
-                       job->display_name, g_strerror (saved));
-          goto out;
-        }
-      if (n == 0)
-        break;
-      job->in_done += n;
-      job->outer_read += n;
-      job->out_total += n;
-      info.size += n;
-      pr_sha256_update (&sha, job->buf, n);
-      if (!write_all (out_fd, job->buf, n, job->display_name, error) ||
-          !check_limits (job, info.size, job->display_name, error))
-        goto out;
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
-          goto out;
-        }
-      job_report (job, FALSE);
-    }
-  pr_sha256_finish (&sha, info.sha256);
-  g_hash_table_insert (files, g_strdup (job->display_name), g_memdup2 (&info, sizeof info));
-  ok = TRUE;
-
-out:
+  info = g_new0 (FileInfo, 1);
+  /* @files keeps @info (its digest on its way) until the wait below */
+  g_hash_table_insert (files, g_strdup (job->display_name), info);
+  pr_hash_pipe_begin (job_hasher (job), out_fd, job->display_name);
+  ok = feed_single (job, in_fd, &written, error);
   close (in_fd);
-  if (close (out_fd) != 0 && ok)
+  if (ok)
     {
-      int saved = errno;
-      /* Translators: the first %s is a file name, the second the system’s error message */
-      g_set_error (error, PR_ERROR, PR_ERROR_STORE, _("Cannot write %s: %s"),
-                   job->display_name, g_strerror (saved));
+      info->size = written;
+      pr_hash_pipe_finish_to (job->hasher, info->sha256);
+    }
+  else
+    pr_hash_pipe_abort (job->hasher);
+  if (!pr_hash_pipe_wait (job->hasher) && ok)
+    {
+      set_pipe_error (job, error);
       ok = FALSE;
     }
   return ok;
