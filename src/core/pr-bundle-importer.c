@@ -27,6 +27,7 @@
 
 #define READ_BUFFER_SIZE (64 * 1024)
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 20)
+#define PROGRESS_STEPS 32   /* and at every 1/32 of the input, however fast */
 
 typedef struct {
   guint64 max_total;
@@ -94,6 +95,7 @@ struct _Job
   PrBundleImporter *importer;      /* for progress; a strong ref */
   GMainContext     *context;       /* where progress is notified (async) */
   gint64            last_progress;
+  guint64           last_done;     /* in_done when last reported */
   guint64           in_done;       /* compressed bytes read, all archives */
   guint64           in_total;
 
@@ -131,9 +133,13 @@ job_report (Job     *job,
 
   if (job->progress == NULL)
     return;
-  if (!force && now - job->last_progress < PROGRESS_INTERVAL_US)
+  /* An import that takes less than the interval still reports on its way
+   * (and can be cancelled from a progress handler) */
+  if (!force && now - job->last_progress < PROGRESS_INTERVAL_US &&
+      job->in_done - job->last_done < job->in_total / PROGRESS_STEPS)
     return;
   job->last_progress = now;
+  job->last_done = job->in_done;
   job->progress (job, MIN (job->in_done, job->in_total), job->in_total);
 }
 
