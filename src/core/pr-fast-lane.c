@@ -325,25 +325,19 @@ static void
 send_from_file (Connection *conn, goffset length)
 {
   PrFastLane *lane = conn->lane;
-  Sending *s = g_new0 (Sending, 1);
-  g_autoptr(GSocket) socket = NULL;
+  gpointer exchange = g_steal_pointer (&conn->exchange);
+  g_autoptr(PrStoreFile) file = g_steal_pointer (&conn->file);
+  g_autoptr(GSocket) socket = g_socket_new_from_fd (conn->fd, NULL);
   g_autoptr(GSocketConnection) connection = NULL;
 
-  s->lane = lane;
-  s->exchange = g_steal_pointer (&conn->exchange);
-  s->file = g_steal_pointer (&conn->file);
-  socket = g_socket_new_from_fd (conn->fd, NULL);
   drop_connection (conn, socket != NULL);
   if (socket == NULL)
     {
-      lane->handlers.finished (s->exchange, 0, FALSE, lane->user_data);
-      sending_free (s);
+      lane->handlers.finished (exchange, 0, FALSE, lane->user_data);
       return;
     }
   connection = g_socket_connection_factory_create_connection (socket);
-  g_hash_table_add (lane->sendings, s);
-  s->sender = pr_file_sender_start (G_IO_STREAM (connection), socket, s->file->fd, 0, length,
-                                    lane->idle_timeout, sending_progress, sending_done, s, sending_free);
+  pr_fast_lane_send_file (lane, G_IO_STREAM (connection), socket, file, 0, length, exchange);
 }
 
 static gsize
@@ -659,8 +653,21 @@ pr_fast_lane_stop (PrFastLane *lane)
   close_all (lane, TRUE);
 }
 
-guint
-pr_fast_lane_get_n_connections (PrFastLane *lane)
+void
+pr_fast_lane_send_file (PrFastLane  *lane,
+                        GIOStream   *stream,
+                        GSocket     *socket,
+                        PrStoreFile *file,
+                        goffset      offset,
+                        goffset      length,
+                        gpointer     exchange)
 {
-  return lane->connections.length + g_hash_table_size (lane->sendings);
+  Sending *s = g_new0 (Sending, 1);
+
+  s->lane = lane;
+  s->exchange = exchange;
+  s->file = pr_store_file_ref (file);
+  g_hash_table_add (lane->sendings, s);
+  s->sender = pr_file_sender_start (stream, socket, file->fd, offset, length, lane->idle_timeout,
+                                    sending_progress, sending_done, s, sending_free);
 }

@@ -81,7 +81,16 @@ void        pr_fast_lane_set_idle_timeout (PrFastLane               *lane,
  * reported to @finished as cut short */
 void        pr_fast_lane_stop             (PrFastLane               *lane);
 
-guint       pr_fast_lane_get_n_connections (PrFastLane              *lane);
+/* Sends @length bytes of @file from @offset on @stream, whose head is already
+ * written, then closes it: for libsoup's large bodies, which the lane sends
+ * like its own. @exchange goes to the handlers' @progress and @finished. */
+void        pr_fast_lane_send_file        (PrFastLane               *lane,
+                                           GIOStream                *stream,
+                                           GSocket                  *socket,
+                                           PrStoreFile              *file,
+                                           goffset                   offset,
+                                           goffset                   length,
+                                           gpointer                  exchange);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PrFastLane, pr_fast_lane_free)
 

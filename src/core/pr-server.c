@@ -30,7 +30,7 @@
  * dropped up to twice the upload cap plus this; beyond, the connection closes */
 #define DRAIN_SLACK (64 * 1024)
 #define PR_SEND_BUFFER_SIZE (128 * 1024)
-/* Bodies from this size on are sent with sendfile once libsoup wrote the headers */
+/* Bodies from this size on are sent with sendfile after the headers */
 #define PR_SENDFILE_MIN_SIZE (256 * 1024)
 #define SERVER_HEADER "PhoneRescue/" PACKAGE_VERSION
 
@@ -48,7 +48,6 @@ struct _PrServer
   guint            foreign_requests;
   GHashTable      *idle_timers;      /* GSocket → timeout source id, between requests */
   PrCatalog       *catalog;
-  GHashTable      *senders;          /* PrFileSender, large bodies in flight */
   PrFastLane      *lane;             /* accepts; answers plain GETs, hands the rest to soup */
   int              placeholder_peer; /* see add_placeholder_listener() */
 };
@@ -320,44 +319,10 @@ on_wrote_body_data (SoupServerMessage *msg,
 
 /* Large bodies: libsoup writes the status line and headers ("Connection:
  * close"), then the connection is taken over and the body sent from the file
- * by a PrFileSender. The message and its buffers are freed at once, so a
- * client costs a few hundred bytes while it downloads, and the image's pages
- * never pass through (nor count in) this process. */
-
-typedef struct {
-  PrServer     *server;
-  Exchange     *ex;
-  PrFileSender *sender;
-} Takeover;
-
-static void
-takeover_progress (goffset sent, gpointer data)
-{
-  Takeover *t = data;
-
-  t->ex->bytes_sent = sent;
-  pr_phone_registry_progress (t->server->registry, t->ex->ip, sent);
-}
-
-static void
-takeover_done (goffset sent, gboolean complete, gpointer data)
-{
-  Takeover *t = data;
-
-  g_hash_table_remove (t->server->senders, t->sender);
-  t->ex->bytes_sent = sent;
-  report_exchange (t->server, t->ex, !complete);
-}
-
-static void
-takeover_free (gpointer data)
-{
-  Takeover *t = data;
-
-  exchange_free (t->ex);
-  g_free (t);
-}
-
+ * by the fast lane's PrFileSender, as the lane's own large bodies are. The
+ * message and its buffers are freed at once, so a client costs a few hundred
+ * bytes while it downloads, and the image's pages never pass through (nor
+ * count in) this process. */
 static void
 on_wrote_headers_take_over (SoupServerMessage *msg,
                             PrServer          *self)
@@ -365,47 +330,20 @@ on_wrote_headers_take_over (SoupServerMessage *msg,
   Exchange *ex = g_object_steal_qdata (G_OBJECT (msg), exchange_quark);
   GSocket *socket = message_socket (msg);
   /* the socket outlives the message */
-  G_GNUC_UNUSED g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
+  g_autoptr(GSocket) socket_ref = socket != NULL ? g_object_ref (socket) : NULL;
   g_autoptr(GIOStream) stream = NULL;
-  Takeover *t;
 
   if (ex == NULL)
     return;
   /* msg may be gone after this */
-  stream = socket != NULL ? soup_server_message_steal_connection (msg) : NULL;
+  stream = socket_ref != NULL ? soup_server_message_steal_connection (msg) : NULL;
   if (stream == NULL)
     {
       report_exchange (self, ex, TRUE);
       exchange_free (ex);
       return;
     }
-  t = g_new0 (Takeover, 1);
-  t->server = self;
-  t->ex = ex;
-  t->sender = pr_file_sender_start (stream, socket, ex->send_file->fd, ex->send_start, ex->body_length,
-                                    self->idle_timeout, takeover_progress, takeover_done, t, takeover_free);
-  g_hash_table_insert (self->senders, t->sender, t);
-}
-
-/* Stops the large bodies in flight; reported as cut short unless @quietly */
-static void
-cancel_senders (PrServer *self, gboolean quietly)
-{
-  g_autoptr(GHashTable) senders = NULL;
-  GHashTableIter iter;
-  gpointer sender, t;
-
-  if (self->senders == NULL)
-    return;
-  senders = g_steal_pointer (&self->senders);
-  self->senders = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_hash_table_iter_init (&iter, senders);
-  while (g_hash_table_iter_next (&iter, &sender, &t))
-    {
-      if (!quietly)
-        report_exchange (self, ((Takeover *) t)->ex, TRUE);
-      pr_file_sender_cancel (sender);
-    }
+  pr_fast_lane_send_file (self->lane, stream, socket_ref, ex->send_file, ex->send_start, ex->body_length, ex);
 }
 
 /* GET and HEAD */
@@ -1004,7 +942,6 @@ pr_server_stop (PrServer *self)
 {
   pr_fast_lane_stop (self->lane);
   remove_placeholder_listener (self);
-  cancel_senders (self, FALSE);
   g_ptr_array_set_size (self->addresses, 0);
   self->port = 0;
 }
@@ -1102,7 +1039,6 @@ pr_server_dispose (GObject *object)
     }
   g_clear_object (&self->soup);
   g_clear_pointer (&self->lane, pr_fast_lane_free);
-  cancel_senders (self, TRUE);
   if (self->idle_timers != NULL)
     {
       GHashTableIter iter;
@@ -1132,7 +1068,6 @@ pr_server_finalize (GObject *object)
   g_free (self->uploads_dir);
   g_ptr_array_unref (self->addresses);
   g_hash_table_unref (self->idle_timers);
-  g_clear_pointer (&self->senders, g_hash_table_unref);
   G_OBJECT_CLASS (pr_server_parent_class)->finalize (object);
 }
 
@@ -1229,7 +1164,6 @@ pr_server_init (PrServer *self)
 {
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   self->idle_timers = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->senders = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->upload_limit = PR_DEFAULT_UPLOAD_LIMIT;
   self->idle_timeout = PR_DEFAULT_IDLE_TIMEOUT;
   self->uploads_dir = pr_server_default_uploads_dir ();
