@@ -36,6 +36,7 @@
 
 typedef struct {
   int    fd;           /* < 0: hash only */
+  int    write_failed; /* atomic: this file's writes stop, other files' go on */
   char  *name;
   char  *digest_out;
 } PipeFile;
@@ -106,7 +107,7 @@ write_slot (PrHashPipe *self,
   gsize len = slot->len;
   goffset offset = slot->offset;
 
-  if (slot->file->fd < 0 || g_atomic_int_get (&self->failed))
+  if (slot->file->fd < 0 || g_atomic_int_get (&slot->file->write_failed))
     return;
   while (len > 0)
     {
@@ -117,6 +118,7 @@ write_slot (PrHashPipe *self,
       if (n < 0)
         {
           set_failed (self, errno, slot->file->name);
+          g_atomic_int_set (&slot->file->write_failed, TRUE);
           return;
         }
       p += n;

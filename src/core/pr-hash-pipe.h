@@ -38,7 +38,9 @@ void        pr_hash_pipe_finish_to (PrHashPipe *self,
  * its descriptor. Does nothing between files. */
 void        pr_hash_pipe_abort     (PrHashPipe *self);
 /* Waits until everything queued is hashed, written and closed, every digest
- * in place. FALSE when a write or close failed (see pr_hash_pipe_get_error). */
+ * in place. FALSE when a write or close failed (see pr_hash_pipe_get_error);
+ * a failure stops the writes of its own file only: files queued before it
+ * are still written whole. */
 gboolean    pr_hash_pipe_wait      (PrHashPipe *self);
 /* The first failure: the system's errno and the name given to _begin().
  * Call after _update() or _wait() returned FALSE. */

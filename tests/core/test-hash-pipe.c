@@ -674,6 +674,30 @@ test_write_error (Fixture *f, gconstpointer data)
   assert_file_equals (before, source, RING + SLOT + 3);
 }
 
+/* A write failure in one file leaves the files queued before it whole: the
+ * earlier file is finished but not waited for when the sink's writes fail */
+static void
+test_error_keeps_earlier_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr(PrHashPipe) pipe = pr_hash_pipe_new ();
+  g_autofree char *path = NULL;
+  int want_errno = 0;
+  Hex hex;
+  gsize done;
+
+  pr_hash_pipe_begin (pipe, create_file (f, "earlier", &path), "earlier");
+  g_assert_true (pr_hash_pipe_update (pipe, source, 5 * SLOT + 100));
+  pr_hash_pipe_finish_to (pipe, hex);
+  pr_hash_pipe_begin (pipe, open_sink (f, SINK_DEV_FULL, &want_errno), "the sink");
+  for (done = 0; done < 2 * RING; done += SLOT)
+    pr_hash_pipe_update (pipe, source + done, SLOT);
+  pr_hash_pipe_abort (pipe);
+  g_assert_false (pr_hash_pipe_wait (pipe));
+
+  assert_digest (hex, source, 5 * SLOT + 100);
+  assert_file_equals (path, source, 5 * SLOT + 100);
+}
+
 /* (5) A close that fails (as it may on NFS) is a failure too: here a
  * descriptor that is not open, with nothing to write. The digest still
  * comes. */
@@ -729,6 +753,7 @@ main (int argc, char **argv)
               setup, test_write_error, teardown);
   g_test_add ("/hash-pipe/error/pipe", Fixture, GINT_TO_POINTER (SINK_PIPE),
               setup, test_write_error, teardown);
+  g_test_add ("/hash-pipe/error/keeps-earlier-files", Fixture, NULL, setup, test_error_keeps_earlier_files, teardown);
   g_test_add ("/hash-pipe/error/close", Fixture, NULL, setup, test_close_error, teardown);
 
   ret = g_test_run ();
