@@ -143,6 +143,20 @@ job_report (Job     *job,
   job->progress (job, MIN (job->in_done, job->in_total), job->in_total);
 }
 
+/* Between blocks: FALSE once cancelled, else progress is reported */
+static gboolean
+job_go_on (Job     *job,
+           GError **error)
+{
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
+      return FALSE;
+    }
+  job_report (job, FALSE);
+  return TRUE;
+}
+
 /* ── entry names ──────────────────────────────────────────────────────── */
 
 typedef enum {
@@ -481,12 +495,8 @@ feed_entry_blocks (Job             *job,
         }
       if (size > 0 && !feed (job, block, size, written, shown, error))
         return FALSE;
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
-          return FALSE;
-        }
-      job_report (job, FALSE);
+      if (!job_go_on (job, error))
+        return FALSE;
     }
 }
 
@@ -797,12 +807,8 @@ feed_single (Job         *job,
       job->outer_read += n;
       if (!feed (job, job->buf, n, written, job->display_name, error))
         return FALSE;
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_set_error (error, PR_ERROR, PR_ERROR_CANCELLED, _("The import was cancelled"));
-          return FALSE;
-        }
-      job_report (job, FALSE);
+      if (!job_go_on (job, error))
+        return FALSE;
     }
 }
 
